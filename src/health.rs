@@ -1,0 +1,56 @@
+//! `GET /health`: the service and its database, answered within a bound.
+
+use std::time::Duration;
+
+use axum::{Json, extract::State, http::StatusCode};
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::state::AppState;
+
+/// A load balancer must get an answer well within its own timeout.
+const DATABASE_CHECK_TIMEOUT: Duration = Duration::from_secs(2);
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(health))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// `ok`, or `unavailable` when the database does not answer.
+    pub status: &'static str,
+    /// `ok` or `unreachable`.
+    pub database: &'static str,
+    pub version: &'static str,
+}
+
+/// Liveness and database reachability.
+#[utoipa::path(get, path = "/health", tag = "service", responses(
+    (status = 200, description = "Service and database are up", body = Health),
+    (status = 503, description = "The database did not answer in time", body = Health),
+))]
+async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
+    let check = tokio::time::timeout(
+        DATABASE_CHECK_TIMEOUT,
+        sqlx::query("select 1").execute(&state.db),
+    )
+    .await;
+    let (status, database, code) = match check {
+        Ok(Ok(_)) => ("ok", "ok", StatusCode::OK),
+        _ => (
+            "unavailable",
+            "unreachable",
+            StatusCode::SERVICE_UNAVAILABLE,
+        ),
+    };
+    let version = env!("CARGO_PKG_VERSION");
+    (
+        code,
+        Json(Health {
+            status,
+            database,
+            version,
+        }),
+    )
+}

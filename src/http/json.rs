@@ -1,0 +1,163 @@
+//! Extractors that reject into `ApiError`, never into axum's plain-text bodies:
+//! malformed or invalid JSON is a 422 whose `loc` points at the field, an
+//! oversized body is a 413, a malformed path id or query is a 422.
+
+use axum::{
+    body::Bytes,
+    extract::{FromRequest, FromRequestParts, Path, Request, rejection::PathRejection},
+    http::{StatusCode, request::Parts},
+};
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, FieldError};
+
+/// Request bodies larger than this are refused with 413.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// `axum::Json`, but with CONTRACT.md's error bodies.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AppJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for AppJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge(MAX_BODY_BYTES)
+            } else {
+                ApiError::BadRequest(rejection.body_text())
+            }
+        })?;
+        parse_json(&bytes).map(AppJson)
+    }
+}
+
+/// Deserialises JSON, reporting the path of the first offending field.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let mut loc = vec!["body".to_owned()];
+        loc.extend(
+            error
+                .path()
+                .iter()
+                .map(|segment| segment.to_string())
+                .filter(|s| s != "?"),
+        );
+        let inner = error.into_inner();
+        let message = inner.to_string();
+        let kind = if inner.is_syntax() || inner.is_eof() {
+            "json_invalid"
+        } else if let Some(field) = missing_field(&message) {
+            loc.push(field);
+            "missing"
+        } else {
+            "value_error"
+        };
+        ApiError::validation(FieldError {
+            loc,
+            msg: strip_position(&message),
+            kind: kind.to_owned(),
+        })
+    })
+}
+
+/// serde reports a missing field on its parent; FastAPI puts it in `loc`.
+fn missing_field(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("missing field `")?;
+    Some(rest.split('`').next()?.to_owned())
+}
+
+/// "invalid type ... at line 1 column 9" reads better without the position.
+fn strip_position(message: &str) -> String {
+    message
+        .split(" at line ")
+        .next()
+        .unwrap_or(message)
+        .to_owned()
+}
+
+/// `axum::extract::Path`, rejecting a malformed id with 422.
+#[derive(Debug)]
+pub struct AppPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for AppPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(value)| AppPath(value))
+            .map_err(|rejection: PathRejection| {
+                ApiError::validation(FieldError {
+                    loc: vec!["path".into()],
+                    msg: rejection.body_text(),
+                    kind: "uuid_parsing".into(),
+                })
+            })
+    }
+}
+
+/// Query strings, with repeated keys (`status=a&status=b`) as lists.
+#[derive(Debug)]
+pub struct AppQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for AppQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        serde_html_form::from_str(parts.uri.query().unwrap_or_default())
+            .map(AppQuery)
+            .map_err(|error| {
+                ApiError::validation(FieldError {
+                    loc: vec!["query".into()],
+                    msg: error.to_string(),
+                    kind: "value_error".into(),
+                })
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Body {
+        capacity: u8,
+        position: Position,
+    }
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Position {
+        x: f64,
+    }
+
+    fn field_error(json: &str) -> FieldError {
+        match parse_json::<Body>(json.as_bytes()).unwrap_err() {
+            ApiError::Validation(mut errors) => errors.remove(0),
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn wrong_type_points_at_the_field() {
+        let error = field_error(r#"{"capacity": "four", "position": {"x": 0}}"#);
+        assert_eq!(error.loc, ["body", "capacity"]);
+        assert_eq!(error.kind, "value_error");
+    }
+
+    #[test]
+    fn missing_nested_field_is_reported_with_its_path() {
+        let error = field_error(r#"{"capacity": 4, "position": {}}"#);
+        assert_eq!(error.loc, ["body", "position", "x"]);
+        assert_eq!(error.kind, "missing");
+    }
+
+    #[test]
+    fn malformed_json_is_json_invalid() {
+        assert_eq!(field_error("{not json").kind, "json_invalid");
+    }
+}

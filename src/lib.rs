@@ -1,0 +1,12 @@
+//! QTable: the multi-tenant backend behind restaurant host-stand iPads.
+
+pub mod config;
+pub mod db;
+pub mod docs;
+pub mod embedded_pg;
+pub mod error;
+pub mod health;
+pub mod http;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

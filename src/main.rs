@@ -1,0 +1,82 @@
+//! The `qtable` command: `serve` (the default), `migrate`, `openapi`.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use qtable::{config::Config, db::Database, startup, telemetry};
+
+#[derive(Parser)]
+#[command(name = "qtable", version, about = "QTable host-stand API server")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP and WebSocket server (what a bare `qtable` does).
+    Serve,
+    /// Apply pending database migrations, then exit.
+    Migrate,
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let command = Cli::parse().command.unwrap_or(Command::Serve);
+    if let Command::Openapi = command {
+        println!(
+            "{}",
+            startup::openapi()
+                .to_pretty_json()
+                .expect("OpenAPI serialises")
+        );
+        return ExitCode::SUCCESS;
+    }
+    if let Err(error) = dotenvy::dotenv()
+        && !error.not_found()
+    {
+        eprintln!("error: reading .env: {error}");
+        return ExitCode::from(2);
+    }
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("configuration error: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(config.log_format);
+    let result = match command {
+        Command::Migrate => migrate(&config).await,
+        _ => serve(config).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!("{error:#}");
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn migrate(config: &Config) -> anyhow::Result<()> {
+    let database = Database::open(config).await?;
+    qtable::db::migrate(&database.pool).await?;
+    tracing::info!("migrations applied");
+    database.close().await
+}
+
+async fn serve(mut config: Config) -> anyhow::Result<()> {
+    config.ensure_secret_key()?;
+    let database = Database::open(&config).await?;
+    qtable::db::migrate(&database.pool).await?;
+    let app = startup::Application::build(config, database.pool.clone()).await?;
+    tracing::info!(port = app.port(), "listening");
+    app.run_until_stopped(startup::shutdown_signal()).await?;
+    database.close().await?;
+    tracing::info!("stopped");
+    Ok(())
+}

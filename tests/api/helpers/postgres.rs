@@ -1,0 +1,98 @@
+//! The test database server: `TEST_DATABASE_URL` when set, otherwise a
+//! throwaway cluster started once per test process with the service's own
+//! embedded-PostgreSQL code. It stops (and deletes itself) when the process
+//! exits, however it exits. A template database is migrated once; each test
+//! gets its own copy.
+
+use std::{str::FromStr, sync::LazyLock};
+
+use qtable::embedded_pg::{ClusterOptions, EmbeddedPostgres, quote_ident};
+use sqlx::{ConnectOptions, Connection, PgPool, postgres::PgConnectOptions};
+
+pub struct TestServer {
+    /// A superuser connection to the server's `postgres` database.
+    pub admin: PgConnectOptions,
+    template: String,
+    _cluster: Option<EmbeddedPostgres>,
+}
+
+static SERVER: LazyLock<TestServer> = LazyLock::new(|| {
+    // Started on a thread of its own: the caller is inside an async runtime.
+    std::thread::spawn(|| start().expect("starting the test database server"))
+        .join()
+        .expect("test database thread")
+});
+
+pub fn server() -> &'static TestServer {
+    &SERVER
+}
+
+fn start() -> anyhow::Result<TestServer> {
+    let (admin, cluster) = match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) => (PgConnectOptions::from_str(&url)?, None),
+        Err(_) => {
+            let root = tempfile::Builder::new()
+                .prefix("qtable-test-")
+                .tempdir()?
+                .keep();
+            let cluster = EmbeddedPostgres::start(&ClusterOptions {
+                root,
+                ephemeral: true,
+                max_connections: 400,
+            })?;
+            (cluster.connect_options("postgres"), Some(cluster))
+        }
+    };
+    let template = format!("qtable_template_{}", uuid::Uuid::new_v4().simple());
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(create_template(&admin, &template))?;
+    Ok(TestServer {
+        admin,
+        template,
+        _cluster: cluster,
+    })
+}
+
+async fn create_template(admin: &PgConnectOptions, template: &str) -> anyhow::Result<()> {
+    execute(admin, &format!("create database {}", quote_ident(template))).await?;
+    let mut conn = admin.clone().database(template).connect().await?;
+    qtable::db::MIGRATOR.run(&mut conn).await?;
+    conn.close().await?;
+    Ok(())
+}
+
+/// Runs one statement on the server's `postgres` database.
+pub async fn execute(admin: &PgConnectOptions, statement: &str) -> anyhow::Result<()> {
+    let mut conn = admin.connect().await?;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(statement.to_owned()))
+        .execute(&mut conn)
+        .await?;
+    conn.close().await?;
+    Ok(())
+}
+
+impl TestServer {
+    /// A fresh database, a copy of the migrated template.
+    pub async fn create_database(&self) -> PgConnectOptions {
+        let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+        let statement = format!(
+            "create database {} template {}",
+            quote_ident(&name),
+            quote_ident(&self.template)
+        );
+        execute(&self.admin, &statement)
+            .await
+            .expect("creating a test database");
+        self.admin.clone().database(&name)
+    }
+}
+
+/// A small superuser pool for a test's own assertions.
+pub async fn superuser_pool(options: PgConnectOptions) -> PgPool {
+    qtable::db::pool_options(4)
+        .connect_with(options)
+        .await
+        .expect("connecting to the test database")
+}

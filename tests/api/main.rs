@@ -1,0 +1,9 @@
+//! One integration-test binary: every module runs the real app on a real socket
+//! against its own database cloned from a migrated template.
+
+mod helpers;
+
+mod docs;
+mod errors;
+mod health;
+mod service;
