@@ -5,12 +5,15 @@ use std::{str::FromStr, time::Duration};
 
 use anyhow::Context;
 use sqlx::{
-    PgPool,
+    PgConnection, PgPool, Postgres, Transaction,
     migrate::Migrator,
     postgres::{PgConnectOptions, PgPoolOptions},
 };
 
+use uuid::Uuid;
+
 use crate::{
+    auth::model::StaffRole,
     config::Config,
     embedded_pg::{self, ClusterOptions, EmbeddedPostgres},
 };
@@ -102,4 +105,62 @@ pub fn describe(options: &PgConnectOptions) -> String {
         host,
         options.get_database().unwrap_or_default()
     )
+}
+
+/// A transaction scoped to one restaurant: it runs as `qtable_app` (no
+/// BYPASSRLS) with the tenant set transaction-locally, so row-level security
+/// filters every statement in it. This is the only way handlers reach tenant data.
+pub struct TenantTx {
+    tx: Transaction<'static, Postgres>,
+    restaurant_id: Uuid,
+}
+
+impl TenantTx {
+    /// For the paths that act before a session exists (register, login, refresh).
+    pub async fn begin(pool: &PgPool, restaurant_id: Uuid) -> Result<Self, sqlx::Error> {
+        Ok(Self::open(pool, restaurant_id, None).await?.0)
+    }
+
+    /// Opens the context and returns the session's current role, or `None`
+    /// when the session is revoked or its user inactive or deleted.
+    pub async fn begin_session(
+        pool: &PgPool,
+        restaurant_id: Uuid,
+        session_id: Uuid,
+    ) -> Result<(Self, Option<StaffRole>), sqlx::Error> {
+        Self::open(pool, restaurant_id, Some(session_id)).await
+    }
+
+    async fn open(
+        pool: &PgPool,
+        restaurant_id: Uuid,
+        session_id: Option<Uuid>,
+    ) -> Result<(Self, Option<StaffRole>), sqlx::Error> {
+        let mut tx = pool.begin().await?;
+        let role = sqlx::query_scalar("select app.begin_request($1, $2)")
+            .bind(restaurant_id)
+            .bind(session_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        Ok((Self { tx, restaurant_id }, role))
+    }
+
+    pub fn restaurant_id(&self) -> Uuid {
+        self.restaurant_id
+    }
+
+    pub fn conn(&mut self) -> &mut PgConnection {
+        &mut self.tx
+    }
+
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
+
+/// Whether `error` is a unique violation of the named constraint or index.
+pub fn is_unique_violation(error: &sqlx::Error, constraint: &str) -> bool {
+    error
+        .as_database_error()
+        .is_some_and(|e| e.is_unique_violation() && e.constraint() == Some(constraint))
 }

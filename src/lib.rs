@@ -1,5 +1,6 @@
 //! QTable: the multi-tenant backend behind restaurant host-stand iPads.
 
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod docs;
@@ -7,6 +8,8 @@ pub mod embedded_pg;
 pub mod error;
 pub mod health;
 pub mod http;
+pub mod restaurants;
+pub mod staff;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -2,7 +2,7 @@
 //! the listener. `Application::build` binds before returning, so a caller
 //! (a test) knows the port and can connect at once.
 
-use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
+use std::{future::Future, net::SocketAddr, time::Duration};
 
 use axum::{
     Router,
@@ -26,11 +26,13 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::{
+    auth,
     config::{Config, CorsOrigins},
     docs,
     error::ApiError,
     health,
     http::json::MAX_BODY_BYTES,
+    restaurants, staff,
     state::AppState,
 };
 
@@ -47,10 +49,7 @@ impl Application {
     pub async fn build(config: Config, db: PgPool) -> anyhow::Result<Self> {
         let shutdown_grace = config.shutdown_grace;
         let address = SocketAddr::new(config.host, config.port);
-        let state = AppState {
-            db,
-            config: Arc::new(config),
-        };
+        let state = AppState::new(config, db)?;
         let router = router(state);
         let listener = TcpListener::bind(address).await?;
         Ok(Self {
@@ -98,6 +97,9 @@ fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(docs::ApiDoc::openapi())
         .merge(docs::router())
         .merge(health::router())
+        .merge(auth::router())
+        .merge(restaurants::router())
+        .merge(staff::router())
 }
 
 /// The OpenAPI document, as served at `/openapi.json`.

@@ -1,7 +1,11 @@
 //! HTTP plumbing shared by every domain: JSON extraction that answers in our
-//! error format, path ids, and the wire format of timestamps.
+//! error format, path ids, ETags, field validation, and the wire format of
+//! timestamps.
 
+pub mod etag;
 pub mod json;
 pub mod time;
+pub mod validate;
 
+pub use etag::{IfMatch, Tagged, Versioned};
 pub use json::{AppJson, AppPath, AppQuery};

@@ -1,12 +1,12 @@
 //! The OpenAPI document and its viewers.
 
-use crate::helpers::{TestApp, json};
+use crate::helpers::{TestApp, json_of};
 
 #[tokio::test]
 async fn openapi_document_swagger_ui_and_redoc_are_served() {
     let app = TestApp::spawn().await;
 
-    let (status, document) = json(app.get("/openapi.json").await).await;
+    let (status, document) = json_of(app.get("/openapi.json").await).await;
     assert_eq!(status, 200);
     assert!(document["openapi"].as_str().unwrap().starts_with("3."));
     assert!(document["paths"]["/health"]["get"].is_object());
@@ -25,7 +25,7 @@ async fn openapi_document_swagger_ui_and_redoc_are_served() {
 async fn root_names_the_service_and_version() {
     let app = TestApp::spawn().await;
 
-    let (status, body) = json(app.get("/").await).await;
+    let (status, body) = json_of(app.get("/").await).await;
 
     assert_eq!(status, 200);
     assert_eq!(body["service"], "QTable API");

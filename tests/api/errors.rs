@@ -4,13 +4,13 @@
 use axum::{Router, routing::get};
 use qtable::{startup, state::AppState};
 
-use crate::helpers::{TestApp, json};
+use crate::helpers::{TestApp, json_of};
 
 #[tokio::test]
 async fn unknown_route_is_a_json_404() {
     let app = TestApp::spawn().await;
 
-    let (status, body) = json(app.get("/no/such/route").await).await;
+    let (status, body) = json_of(app.get("/no/such/route").await).await;
 
     assert_eq!(status, 404);
     assert_eq!(body["code"], "not_found");
@@ -21,7 +21,7 @@ async fn unknown_route_is_a_json_404() {
 async fn wrong_method_is_a_json_405() {
     let app = TestApp::spawn().await;
 
-    let (status, body) = json(app.http.delete(app.url("/health")).send().await.unwrap()).await;
+    let (status, body) = json_of(app.http.delete(app.url("/health")).send().await.unwrap()).await;
 
     assert_eq!(status, 405);
     assert_eq!(body["code"], "method_not_allowed");
@@ -52,10 +52,7 @@ async fn boom() -> &'static str {
 #[tokio::test]
 async fn a_panicking_handler_answers_500_json_and_the_server_keeps_serving() {
     let app = TestApp::spawn().await;
-    let state = AppState {
-        db: app.db.clone(),
-        config: std::sync::Arc::new(app.config.clone()),
-    };
+    let state = AppState::new(app.config.clone(), app.db.clone()).unwrap();
     let routes: Router<AppState> = Router::new()
         .route("/boom", get(boom))
         .route("/fine", get(|| async { "fine" }));
@@ -63,7 +60,7 @@ async fn a_panicking_handler_answers_500_json_and_the_server_keeps_serving() {
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, startup::layered(routes, state)).await });
 
-    let (status, body) = json(app.http.get(format!("{base}/boom")).send().await.unwrap()).await;
+    let (status, body) = json_of(app.http.get(format!("{base}/boom")).send().await.unwrap()).await;
     let after = app.http.get(format!("{base}/fine")).send().await.unwrap();
 
     assert_eq!(status, 500);

@@ -4,13 +4,13 @@ use std::time::{Duration, Instant};
 
 use qtable::embedded_pg::{ClusterOptions, EmbeddedPostgres};
 
-use crate::helpers::{TestApp, json, test_config};
+use crate::helpers::{TestApp, json_of, test_config};
 
 #[tokio::test]
 async fn health_is_ok_with_a_working_database() {
     let app = TestApp::spawn().await;
 
-    let (status, body) = json(app.get("/health").await).await;
+    let (status, body) = json_of(app.get("/health").await).await;
 
     assert_eq!(status, 200);
     assert_eq!(body["status"], "ok");
@@ -45,7 +45,7 @@ async fn health_answers_503_within_3_seconds_while_the_database_is_down_and_reco
         .await
         .unwrap();
     let started = Instant::now();
-    let (status, body) = json(app.get("/health").await).await;
+    let (status, body) = json_of(app.get("/health").await).await;
     assert_eq!(status, 503);
     assert_eq!(body["database"], "unreachable");
     assert!(

@@ -3,7 +3,10 @@
 
 mod helpers;
 
+mod auth;
 mod docs;
 mod errors;
 mod health;
 mod service;
+mod staff;
+mod tenancy;

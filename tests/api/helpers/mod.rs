@@ -8,6 +8,8 @@ use qtable::{
     config::{Config, LogFormat, Secret},
     startup::Application,
 };
+use reqwest::Method;
+use serde_json::{Value, json};
 use sqlx::{PgPool, postgres::PgConnectOptions};
 
 pub const TEST_SECRET: &str = "test-secret-key-that-is-long-enough-0123456789";
@@ -80,8 +82,106 @@ impl TestApp {
     }
 }
 
+pub const PASSWORD: &str = "password123";
+
+/// A signed-in user, as the tests see them.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub restaurant_id: String,
+    pub user_id: String,
+    pub email: String,
+    pub token: String,
+    pub refresh_token: String,
+}
+
+impl Account {
+    fn from_tokens(email: &str, body: &Value) -> Self {
+        Account {
+            restaurant_id: body["restaurant_id"]
+                .as_str()
+                .expect("restaurant_id")
+                .to_owned(),
+            user_id: body["user_id"].as_str().expect("user_id").to_owned(),
+            email: email.to_owned(),
+            token: body["access_token"]
+                .as_str()
+                .expect("access_token")
+                .to_owned(),
+            refresh_token: body["refresh_token"]
+                .as_str()
+                .expect("refresh_token")
+                .to_owned(),
+        }
+    }
+
+    /// `/restaurants/{id}` + `rest`.
+    pub fn path(&self, rest: &str) -> String {
+        format!("/restaurants/{}{rest}", self.restaurant_id)
+    }
+}
+
+fn unique_email(prefix: &str) -> String {
+    format!("{prefix}-{}@example.com", uuid::Uuid::new_v4().simple())
+}
+
+impl TestApp {
+    /// Sends `method path` with a bearer token and an optional JSON body.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        body: Option<Value>,
+    ) -> reqwest::Response {
+        let mut request = self.http.request(method, self.url(path)).bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.expect("request")
+    }
+
+    pub async fn post_json(&self, path: &str, body: Value) -> reqwest::Response {
+        self.http
+            .post(self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Registers a new restaurant; returns its owner.
+    pub async fn register(&self) -> Account {
+        let email = unique_email("owner");
+        let body = json!({"restaurant_name": "Pizza Palace", "email": email, "password": PASSWORD,
+            "first_name": "John", "last_name": "Doe"});
+        let (status, body) = json_of(self.post_json("/auth/register", body).await).await;
+        assert_eq!(status, 201, "{body}");
+        Account::from_tokens(&email, &body)
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        self.post_json("/auth/login", json!({"email": email, "password": password}))
+            .await
+    }
+
+    /// Adds a staff member with `role` through `by`, and signs them in.
+    pub async fn add_staff(&self, by: &Account, role: &str) -> Account {
+        let email = unique_email(role);
+        let body = json!({"email": email, "password": PASSWORD, "firstName": "Sam", "lastName": "Lee", "role": role});
+        let (status, created) = json_of(
+            self.call(Method::POST, &by.path("/staff"), &by.token, Some(body))
+                .await,
+        )
+        .await;
+        assert_eq!(status, 201, "{created}");
+        let (status, tokens) = json_of(self.login(&email, PASSWORD).await).await;
+        assert_eq!(status, 200, "{tokens}");
+        Account::from_tokens(&email, &tokens)
+    }
+}
+
 /// The status and JSON body of a response.
-pub async fn json(response: reqwest::Response) -> (u16, serde_json::Value) {
+pub async fn json_of(response: reqwest::Response) -> (u16, serde_json::Value) {
     let status = response.status().as_u16();
     let body = response.json().await.unwrap_or(serde_json::Value::Null);
     (status, body)

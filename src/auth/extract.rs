@@ -1,0 +1,94 @@
+//! The authenticated caller. `AuthUser` checks the access token without the
+//! database; `AuthUser::open` then starts the request's tenant transaction,
+//! which also confirms the session is live and reads the caller's current role.
+
+use axum::{
+    extract::FromRequestParts,
+    http::{header, request::Parts},
+};
+use uuid::Uuid;
+
+use super::{model::StaffRole, tokens::Claims};
+use crate::{
+    db::TenantTx,
+    error::{ApiError, ApiResult},
+    state::AppState,
+};
+
+#[derive(Debug, Clone)]
+pub struct AuthUser {
+    pub claims: Claims,
+}
+
+/// The request's tenant transaction and who is acting in it.
+pub struct Tenant {
+    pub tx: TenantTx,
+    pub user_id: Uuid,
+    pub session_id: Uuid,
+    pub role: StaffRole,
+}
+
+impl FromRequestParts<AppState> for AuthUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+            .ok_or(ApiError::Unauthorized("missing bearer token"))?;
+        Self::from_token(state, token.trim())
+    }
+}
+
+impl AuthUser {
+    pub fn from_token(state: &AppState, token: &str) -> ApiResult<Self> {
+        let claims = state
+            .tokens
+            .verify(token)
+            .ok_or(ApiError::Unauthorized("invalid or expired token"))?;
+        Ok(Self { claims })
+    }
+
+    /// Opens the tenant transaction for the restaurant in the path: 403 when it
+    /// is not the token's restaurant, 401 when the session has been revoked or
+    /// the user deactivated or deleted.
+    pub async fn open(&self, state: &AppState, restaurant_id: Uuid) -> ApiResult<Tenant> {
+        if restaurant_id != self.claims.rid {
+            return Err(ApiError::Forbidden(
+                "this token belongs to another restaurant",
+            ));
+        }
+        let (tx, role) = TenantTx::begin_session(&state.db, restaurant_id, self.claims.sid).await?;
+        let role = role.ok_or(ApiError::Unauthorized("session ended; sign in again"))?;
+        Ok(Tenant {
+            tx,
+            user_id: self.claims.sub,
+            session_id: self.claims.sid,
+            role,
+        })
+    }
+
+    /// The same, for the token's own restaurant (routes without one in the path).
+    pub async fn open_own(&self, state: &AppState) -> ApiResult<Tenant> {
+        self.open(state, self.claims.rid).await
+    }
+}
+
+impl Tenant {
+    /// 403 unless the caller is an owner or a manager.
+    pub fn require_manager(&self) -> ApiResult<()> {
+        if self.role.is_manager() {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden("only an owner or manager may do this"))
+        }
+    }
+}

@@ -1,0 +1,258 @@
+//! Register, sign in, refresh, sign out, change password, and "who am I".
+
+use std::net::SocketAddr;
+
+use axum::{
+    Json,
+    extract::{ConnectInfo, State},
+    http::StatusCode,
+};
+use uuid::Uuid;
+
+use super::{
+    extract::AuthUser,
+    model::{
+        ChangePasswordRequest, LoginRequest, LogoutRequest, Me, RefreshRequest, RegisterRequest,
+        StaffRole, TokenResponse,
+    },
+    password, queries, throttle,
+    tokens::{hash_refresh_token, new_refresh_token},
+};
+use crate::{
+    db::TenantTx,
+    error::{ApiError, ApiResult, ErrorBody, ValidationErrorBody},
+    http::{AppJson, validate},
+    state::AppState,
+};
+
+const BAD_CREDENTIALS: ApiError = ApiError::Unauthorized("incorrect email or password");
+const BAD_REFRESH: ApiError = ApiError::Unauthorized("invalid or expired refresh token");
+
+/// Creates a refresh token in `session` and signs an access token naming it.
+async fn issue_tokens(
+    state: &AppState,
+    tx: &mut TenantTx,
+    user_id: Uuid,
+    role: StaffRole,
+    session_id: Uuid,
+) -> ApiResult<TokenResponse> {
+    let (refresh_token, hash) = new_refresh_token();
+    let expires_at = chrono::Utc::now() + state.tokens.refresh_ttl;
+    queries::insert_refresh_token(tx, &hash, session_id, expires_at).await?;
+    let restaurant_id = tx.restaurant_id();
+    Ok(TokenResponse {
+        access_token: state
+            .tokens
+            .issue(user_id, restaurant_id, session_id, role.as_str()),
+        token_type: "bearer",
+        expires_in: state.tokens.access_ttl.as_secs(),
+        refresh_token,
+        restaurant_id,
+        user_id,
+        role,
+    })
+}
+
+/// `pizza-palace-1a2b3c4d`: readable, and unique through the restaurant id.
+fn slug_for(name: &str, id: Uuid) -> String {
+    let mut slug: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    slug = slug
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    slug.truncate(40);
+    format!(
+        "{}-{}",
+        slug.trim_end_matches('-'),
+        &id.simple().to_string()[..8]
+    )
+    .trim_start_matches('-')
+    .to_owned()
+}
+
+/// Creates a restaurant and its owner; returns the owner's tokens.
+#[utoipa::path(post, path = "/auth/register", tag = "auth", request_body = RegisterRequest, responses(
+    (status = 201, body = TokenResponse),
+    (status = 409, description = "Email already registered", body = ErrorBody),
+    (status = 422, body = ValidationErrorBody),
+))]
+pub async fn register(
+    State(state): State<AppState>,
+    AppJson(body): AppJson<RegisterRequest>,
+) -> ApiResult<(StatusCode, Json<TokenResponse>)> {
+    let email = validate::email("email", &body.email)?;
+    validate::line("restaurant_name", &body.restaurant_name, 1, 200)?;
+    validate::line("first_name", &body.first_name, 1, 100)?;
+    validate::line("last_name", &body.last_name, 1, 100)?;
+    let timezone = body.timezone.as_deref().unwrap_or("UTC");
+    validate::timezone("timezone", timezone)?;
+    password::validate("password", &body.password)?;
+    let password_hash = password::hash(body.password).await?;
+
+    let restaurant_id = Uuid::new_v4();
+    let mut tx = TenantTx::begin(&state.db, restaurant_id).await?;
+    let name = body.restaurant_name.trim();
+    queries::insert_restaurant(&mut tx, name, &slug_for(name, restaurant_id), timezone).await?;
+    let owner = queries::NewUser {
+        email: &email,
+        password_hash: &password_hash,
+        first_name: body.first_name.trim(),
+        last_name: body.last_name.trim(),
+        role: StaffRole::Owner,
+    };
+    let user_id = queries::insert_user(&mut tx, &owner).await?;
+    let session_id = queries::insert_session(&mut tx, user_id).await?;
+    let tokens = issue_tokens(&state, &mut tx, user_id, StaffRole::Owner, session_id).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(tokens)))
+}
+
+/// Signs in with email and password. Wrong email and wrong password are the same 401.
+#[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginRequest, responses(
+    (status = 200, body = TokenResponse),
+    (status = 401, body = ErrorBody),
+    (status = 422, body = ValidationErrorBody),
+    (status = 429, description = "Too many failed attempts; see Retry-After", body = ErrorBody),
+))]
+pub async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    AppJson(body): AppJson<LoginRequest>,
+) -> ApiResult<Json<TokenResponse>> {
+    let keys = throttle::keys(&body.email, peer.ip());
+    state.throttle.check(&keys)?;
+    let email = body.email.trim().to_lowercase();
+    let candidate = queries::find_login(&state.db, &email)
+        .await?
+        .filter(|c| c.active);
+    let stored = candidate.as_ref().map(|c| c.password_hash.clone());
+    if !password::verify(body.password.clone(), stored.clone()).await? {
+        state.throttle.record_failure(&keys);
+        return Err(BAD_CREDENTIALS);
+    }
+    let candidate = candidate.ok_or(BAD_CREDENTIALS)?;
+    state.throttle.reset(&keys[0].0);
+
+    let mut tx = TenantTx::begin(&state.db, candidate.restaurant_id).await?;
+    if stored.as_deref().is_some_and(password::needs_rehash) {
+        let rehashed = password::hash(body.password).await?;
+        queries::update_password_hash(&mut tx, candidate.user_id, &rehashed).await?;
+    }
+    let role = queries::select_role(&mut tx, candidate.user_id).await?;
+    let session_id = queries::insert_session(&mut tx, candidate.user_id).await?;
+    let tokens = issue_tokens(&state, &mut tx, candidate.user_id, role, session_id).await?;
+    tx.commit().await?;
+    Ok(Json(tokens))
+}
+
+/// Exchanges a refresh token for a new pair. Each refresh token works once;
+/// presenting a spent one ends its whole session (it may have been stolen).
+#[utoipa::path(post, path = "/auth/refresh", tag = "auth", request_body = RefreshRequest, responses(
+    (status = 200, body = TokenResponse),
+    (status = 401, body = ErrorBody),
+))]
+pub async fn refresh(
+    State(state): State<AppState>,
+    AppJson(body): AppJson<RefreshRequest>,
+) -> ApiResult<Json<TokenResponse>> {
+    let hash = hash_refresh_token(&body.refresh_token);
+    let restaurant_id = queries::refresh_token_tenant(&state.db, &hash)
+        .await?
+        .ok_or(BAD_REFRESH)?;
+    let mut tx = TenantTx::begin(&state.db, restaurant_id).await?;
+    let token = queries::lock_refresh_token(&mut tx, &hash)
+        .await?
+        .ok_or(BAD_REFRESH)?;
+    if token.already_used {
+        queries::revoke_session(&mut tx, token.session_id).await?;
+        tx.commit().await?;
+        tracing::warn!(session = %token.session_id, "refresh token reused: session revoked");
+        return Err(BAD_REFRESH);
+    }
+    if !token.usable {
+        return Err(BAD_REFRESH);
+    }
+    queries::mark_refresh_token_used(&mut tx, &hash).await?;
+    let tokens = issue_tokens(&state, &mut tx, token.user_id, token.role, token.session_id).await?;
+    tx.commit().await?;
+    Ok(Json(tokens))
+}
+
+/// Ends the refresh token's session (or, with `everywhere`, all the user's sessions).
+#[utoipa::path(post, path = "/auth/logout", tag = "auth", request_body = LogoutRequest, responses(
+    (status = 204, description = "Signed out (also when the token was already unknown)"),
+))]
+pub async fn logout(
+    State(state): State<AppState>,
+    AppJson(body): AppJson<LogoutRequest>,
+) -> ApiResult<StatusCode> {
+    let hash = hash_refresh_token(&body.refresh_token);
+    let Some(restaurant_id) = queries::refresh_token_tenant(&state.db, &hash).await? else {
+        return Ok(StatusCode::NO_CONTENT);
+    };
+    let mut tx = TenantTx::begin(&state.db, restaurant_id).await?;
+    if let Some(token) = queries::lock_refresh_token(&mut tx, &hash).await? {
+        if body.everywhere {
+            queries::revoke_user_sessions(&mut tx, token.user_id, None).await?;
+        } else {
+            queries::revoke_session(&mut tx, token.session_id).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Changes the caller's password and ends every other session.
+#[utoipa::path(post, path = "/auth/password", tag = "auth", request_body = ChangePasswordRequest,
+    security(("bearer" = [])), responses(
+    (status = 204, description = "Changed"),
+    (status = 401, body = ErrorBody),
+    (status = 422, body = ValidationErrorBody),
+))]
+pub async fn change_password(
+    State(state): State<AppState>,
+    user: AuthUser,
+    AppJson(body): AppJson<ChangePasswordRequest>,
+) -> ApiResult<StatusCode> {
+    password::validate("new_password", &body.new_password)?;
+    let mut tenant = user.open_own(&state).await?;
+    let stored = queries::select_password_hash(&mut tenant.tx, tenant.user_id).await?;
+    if !password::verify(body.current_password, Some(stored)).await? {
+        return Err(ApiError::Unauthorized("current password is incorrect"));
+    }
+    let hash = password::hash(body.new_password).await?;
+    queries::update_password_hash(&mut tenant.tx, tenant.user_id, &hash).await?;
+    queries::revoke_user_sessions(&mut tenant.tx, tenant.user_id, Some(tenant.session_id)).await?;
+    tenant.tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The signed-in user and their restaurant.
+#[utoipa::path(get, path = "/auth/me", tag = "auth", security(("bearer" = [])), responses(
+    (status = 200, body = Me),
+    (status = 401, body = ErrorBody),
+))]
+pub async fn me(State(state): State<AppState>, user: AuthUser) -> ApiResult<Json<Me>> {
+    let mut tenant = user.open_own(&state).await?;
+    let me = queries::select_me(&mut tenant.tx, tenant.user_id).await?;
+    tenant.tx.commit().await?;
+    Ok(Json(me))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_readable_and_carry_the_id() {
+        let id = Uuid::parse_str("1a2b3c4d-0000-0000-0000-000000000000").unwrap();
+        assert_eq!(slug_for("Pizza Palace!", id), "pizza-palace-1a2b3c4d");
+        assert_eq!(slug_for("Café", id), "caf-1a2b3c4d");
+        assert_eq!(slug_for("東京", id), "1a2b3c4d");
+    }
+}

@@ -1,0 +1,36 @@
+//! Accounts and sign-in. Each restaurant is a tenant; its staff sign in with
+//! email and password and receive a short-lived access token (JWT, HS256) and
+//! a rotating refresh token. Roles:
+//!
+//! | action                                         | owner | manager | staff |
+//! |------------------------------------------------|-------|---------|-------|
+//! | read anything in the restaurant                | yes   | yes     | yes   |
+//! | table status, reservations, walk-ins           | yes   | yes     | yes   |
+//! | floor plan (create, move, delete tables)       | yes   | yes     | no    |
+//! | restaurant settings, activity log              | yes   | yes     | no    |
+//! | manage staff members with role `staff`         | yes   | yes     | no    |
+//! | manage owners and managers                     | yes   | no      | no    |
+
+pub mod extract;
+mod handlers;
+pub mod model;
+pub mod password;
+pub(crate) mod queries;
+pub mod throttle;
+pub mod tokens;
+
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+pub use extract::{AuthUser, Tenant};
+
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(handlers::register))
+        .routes(routes!(handlers::login))
+        .routes(routes!(handlers::refresh))
+        .routes(routes!(handlers::logout))
+        .routes(routes!(handlers::change_password))
+        .routes(routes!(handlers::me))
+}

@@ -1,0 +1,100 @@
+//! Auth wire types. These keep the Python service's snake_case (CONTRACT.md).
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// A staff member's role. Owners manage everyone, managers manage `staff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, sqlx::Type)]
+#[serde(rename_all = "lowercase")]
+#[sqlx(type_name = "staff_role", rename_all = "lowercase")]
+pub enum StaffRole {
+    Owner,
+    Manager,
+    Staff,
+}
+
+impl StaffRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Owner => "owner",
+            Self::Manager => "manager",
+            Self::Staff => "staff",
+        }
+    }
+
+    /// Owners and managers edit the floor plan, the restaurant and staff.
+    pub fn is_manager(self) -> bool {
+        matches!(self, Self::Owner | Self::Manager)
+    }
+
+    /// Owners manage everyone; managers manage `staff` only; staff nobody.
+    pub fn can_manage(self, role: StaffRole) -> bool {
+        match self {
+            Self::Owner => true,
+            Self::Manager => role == Self::Staff,
+            Self::Staff => false,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RegisterRequest {
+    pub restaurant_name: String,
+    pub email: String,
+    pub password: String,
+    pub first_name: String,
+    pub last_name: String,
+    /// IANA time zone of the restaurant; `UTC` when omitted.
+    pub timezone: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LogoutRequest {
+    pub refresh_token: String,
+    /// End every session of this user, on every device.
+    #[serde(default)]
+    pub everywhere: bool,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// Issued by register, login and refresh.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenResponse {
+    pub access_token: String,
+    /// Always `bearer`.
+    pub token_type: &'static str,
+    /// Access-token lifetime in seconds.
+    pub expires_in: u64,
+    pub refresh_token: String,
+    pub restaurant_id: Uuid,
+    pub user_id: Uuid,
+    pub role: StaffRole,
+}
+
+#[derive(Debug, Serialize, ToSchema, sqlx::FromRow)]
+pub struct Me {
+    pub id: Uuid,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub role: StaffRole,
+    pub restaurant_id: Uuid,
+    pub restaurant_name: String,
+}

@@ -1,0 +1,100 @@
+//! Field checks shared by every domain; each failure is one 422 entry.
+
+use crate::error::FieldError;
+
+/// 1..=max visible characters (after trimming), no control characters.
+pub fn text(field: &str, value: &str, min: usize, max: usize) -> Result<(), FieldError> {
+    let length = value.trim().chars().count();
+    if length < min || length > max {
+        let msg = format!("must be {min} to {max} characters");
+        return Err(FieldError::body(field, msg, "string_length"));
+    }
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(FieldError::body(
+            field,
+            "must not contain control characters",
+            "value_error",
+        ));
+    }
+    Ok(())
+}
+
+/// Single-line text: like `text`, and no line breaks or tabs either.
+pub fn line(field: &str, value: &str, min: usize, max: usize) -> Result<(), FieldError> {
+    text(field, value, min, max)?;
+    if value.contains(['\n', '\t', '\r']) {
+        return Err(FieldError::body(
+            field,
+            "must be a single line",
+            "value_error",
+        ));
+    }
+    Ok(())
+}
+
+/// A plausible email address, returned lowercased and trimmed.
+pub fn email(field: &str, value: &str) -> Result<String, FieldError> {
+    let email = value.trim().to_lowercase();
+    let valid = email.len() <= 254
+        && !email.contains(char::is_whitespace)
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        });
+    if valid && line(field, &email, 3, 254).is_ok() {
+        Ok(email)
+    } else {
+        Err(FieldError::body(
+            field,
+            "must be a valid email address",
+            "value_error",
+        ))
+    }
+}
+
+/// An IANA time zone name such as `Europe/Paris`.
+pub fn timezone(field: &str, value: &str) -> Result<(), FieldError> {
+    value.parse::<chrono_tz::Tz>().map(|_| ()).map_err(|_| {
+        FieldError::body(
+            field,
+            "must be an IANA time zone such as Europe/Paris",
+            "value_error",
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_limits_and_control_characters() {
+        assert!(text("name", "Pizza", 1, 5).is_ok());
+        assert!(text("name", "Pizzas", 1, 5).is_err());
+        assert!(text("name", "   ", 1, 5).is_err());
+        assert!(text("name", "a\u{0}b", 1, 5).is_err());
+        assert!(line("name", "a\nb", 1, 5).is_err());
+    }
+
+    #[test]
+    fn emails_are_normalised() {
+        assert_eq!(
+            email("email", " Owner@Pizza.COM ").unwrap(),
+            "owner@pizza.com"
+        );
+        for bad in ["", "owner", "owner@", "@pizza.com", "a b@c.d", "a@nodot"] {
+            assert!(email("email", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn time_zones_are_iana_names() {
+        assert!(timezone("timezone", "Europe/Paris").is_ok());
+        assert!(timezone("timezone", "Mars/Olympus").is_err());
+    }
+}

@@ -1,0 +1,45 @@
+//! Restaurant wire types.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::http::Versioned;
+
+#[derive(Debug, Serialize, ToSchema, sqlx::FromRow)]
+#[serde(rename_all = "camelCase")]
+pub struct Restaurant {
+    pub id: Uuid,
+    pub name: String,
+    pub slug: String,
+    /// IANA time zone; the reservation list's `date` filter uses it.
+    pub timezone: String,
+    /// Free-form settings object for the app.
+    #[schema(value_type = Object)]
+    pub settings: sqlx::types::Json<serde_json::Value>,
+    #[serde(with = "crate::http::time")]
+    #[schema(value_type = String, example = "2025-08-13T19:05:00Z")]
+    pub created_at: DateTime<Utc>,
+    #[serde(rename = "lastUpdated", with = "crate::http::time")]
+    #[schema(value_type = String, example = "2025-08-13T19:05:00Z")]
+    pub updated_at: DateTime<Utc>,
+    #[serde(skip)]
+    pub version: i32,
+}
+
+impl Versioned for Restaurant {
+    fn version(&self) -> i32 {
+        self.version
+    }
+}
+
+/// Any subset of fields; absent ones are unchanged.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UpdateRestaurant {
+    pub name: Option<String>,
+    pub timezone: Option<String>,
+    /// Replaces the settings object.
+    #[schema(value_type = Object)]
+    pub settings: Option<serde_json::Map<String, serde_json::Value>>,
+}

@@ -1,0 +1,42 @@
+//! Restaurant SQL. Row-level security shows each tenant only its own row.
+
+use super::model::{Restaurant, UpdateRestaurant};
+use crate::{
+    db::TenantTx,
+    error::{ApiError, ApiResult},
+};
+
+pub async fn select_restaurant(tx: &mut TenantTx) -> ApiResult<Restaurant> {
+    let id = tx.restaurant_id();
+    sqlx::query_as("select * from restaurants where id = $1")
+        .bind(id)
+        .fetch_optional(tx.conn())
+        .await?
+        .ok_or(ApiError::NotFound("restaurant"))
+}
+
+/// Applies the given fields; `None` when `expected_version` is stale.
+pub async fn update_restaurant(
+    tx: &mut TenantTx,
+    change: &UpdateRestaurant,
+    expected_version: Option<i32>,
+) -> ApiResult<Option<Restaurant>> {
+    let id = tx.restaurant_id();
+    Ok(sqlx::query_as(
+        "update restaurants set
+             name = coalesce($2, name),
+             timezone = coalesce($3, timezone),
+             settings = coalesce($4, settings),
+             version = version + 1,
+             updated_at = now()
+         where id = $1 and ($5::int is null or version = $5)
+         returning *",
+    )
+    .bind(id)
+    .bind(change.name.as_deref().map(str::trim))
+    .bind(change.timezone.as_deref())
+    .bind(change.settings.clone().map(sqlx::types::Json))
+    .bind(expected_version)
+    .fetch_optional(tx.conn())
+    .await?)
+}

@@ -1,0 +1,60 @@
+//! Staff wire types (camelCase, with snake_case accepted on input).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::{auth::model::StaffRole, http::Versioned};
+
+#[derive(Debug, Serialize, ToSchema, sqlx::FromRow)]
+#[serde(rename_all = "camelCase")]
+pub struct StaffMember {
+    pub id: Uuid,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub role: StaffRole,
+    pub active: bool,
+    #[serde(with = "crate::http::time")]
+    #[schema(value_type = String, example = "2025-08-13T19:05:00Z")]
+    pub created_at: DateTime<Utc>,
+    #[serde(rename = "lastUpdated", with = "crate::http::time")]
+    #[schema(value_type = String, example = "2025-08-13T19:05:00Z")]
+    pub updated_at: DateTime<Utc>,
+    #[serde(skip)]
+    pub version: i32,
+}
+
+impl Versioned for StaffMember {
+    fn version(&self) -> i32 {
+        self.version
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateStaff {
+    pub email: String,
+    pub password: String,
+    #[serde(alias = "first_name")]
+    pub first_name: String,
+    #[serde(alias = "last_name")]
+    pub last_name: String,
+    pub role: StaffRole,
+}
+
+/// Any subset of fields; absent ones are unchanged.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateStaff {
+    pub email: Option<String>,
+    #[serde(alias = "first_name")]
+    pub first_name: Option<String>,
+    #[serde(alias = "last_name")]
+    pub last_name: Option<String>,
+    pub role: Option<StaffRole>,
+    pub active: Option<bool>,
+    /// Sets a new password and ends the member's sessions.
+    pub password: Option<String>,
+}

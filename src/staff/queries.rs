@@ -1,0 +1,136 @@
+//! Staff SQL, all inside the tenant transaction.
+
+use uuid::Uuid;
+
+use super::model::{StaffMember, UpdateStaff};
+use crate::{
+    auth::model::StaffRole,
+    db::{TenantTx, is_unique_violation},
+    error::{ApiError, ApiResult},
+};
+
+// Composed only of constants; every value is a bound parameter.
+const COLUMNS: &str =
+    "id, email, first_name, last_name, role, active, created_at, updated_at, version";
+
+fn email_taken(error: sqlx::Error) -> ApiError {
+    if is_unique_violation(&error, "users_email_key") {
+        ApiError::conflict("email_taken", "an account with this email already exists")
+    } else {
+        error.into()
+    }
+}
+
+pub async fn select_staff(tx: &mut TenantTx) -> ApiResult<Vec<StaffMember>> {
+    let sql = format!("select {COLUMNS} from users order by created_at, id");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .fetch_all(tx.conn())
+        .await?)
+}
+
+pub async fn select_member(tx: &mut TenantTx, id: Uuid) -> ApiResult<StaffMember> {
+    let sql = format!("select {COLUMNS} from users where id = $1");
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(tx.conn())
+        .await?
+        .ok_or(ApiError::NotFound("staff member"))
+}
+
+/// Locks the member's row and every active owner's, so that two concurrent
+/// changes cannot both remove "the other" last owner. Returns the member's role.
+pub async fn lock_member_and_owners(tx: &mut TenantTx, id: Uuid) -> ApiResult<(StaffRole, i64)> {
+    let (role, other_owners): (Option<StaffRole>, i64) = sqlx::query_as(
+        "with locked as (
+             select id, role, active from users
+             where id = $1 or (role = 'owner' and active)
+             order by id
+             for update
+         )
+         select (select role from locked where id = $1),
+                (select count(*) from locked where role = 'owner' and active and id <> $1)",
+    )
+    .bind(id)
+    .fetch_one(tx.conn())
+    .await?;
+    Ok((
+        role.ok_or(ApiError::NotFound("staff member"))?,
+        other_owners,
+    ))
+}
+
+pub struct NewMember<'a> {
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub role: StaffRole,
+}
+
+pub async fn insert_member(tx: &mut TenantTx, member: &NewMember<'_>) -> ApiResult<StaffMember> {
+    let restaurant_id = tx.restaurant_id();
+    let sql = format!(
+        "insert into users (restaurant_id, email, password_hash, first_name, last_name, role)
+         values ($1, $2, $3, $4, $5, $6) returning {COLUMNS}"
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(restaurant_id)
+        .bind(member.email)
+        .bind(member.password_hash)
+        .bind(member.first_name)
+        .bind(member.last_name)
+        .bind(member.role)
+        .fetch_one(tx.conn())
+        .await
+        .map_err(email_taken)
+}
+
+/// Applies the given fields; `None` when `expected_version` is stale.
+pub async fn update_member(
+    tx: &mut TenantTx,
+    id: Uuid,
+    change: &UpdateStaff,
+    password_hash: Option<&str>,
+    expected_version: Option<i32>,
+) -> ApiResult<Option<StaffMember>> {
+    let sql = format!(
+        "update users set
+             email = coalesce($2, email),
+             first_name = coalesce($3, first_name),
+             last_name = coalesce($4, last_name),
+             role = coalesce($5, role),
+             active = coalesce($6, active),
+             password_hash = coalesce($7, password_hash),
+             version = version + 1,
+             updated_at = now()
+         where id = $1 and ($8::int is null or version = $8)
+         returning {COLUMNS}"
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .bind(change.email.as_deref())
+        .bind(change.first_name.as_deref().map(str::trim))
+        .bind(change.last_name.as_deref().map(str::trim))
+        .bind(change.role)
+        .bind(change.active)
+        .bind(password_hash)
+        .bind(expected_version)
+        .fetch_optional(tx.conn())
+        .await
+        .map_err(email_taken)
+}
+
+/// Deletes the member; `false` when `expected_version` is stale.
+pub async fn delete_member(
+    tx: &mut TenantTx,
+    id: Uuid,
+    expected_version: Option<i32>,
+) -> ApiResult<bool> {
+    let result =
+        sqlx::query("delete from users where id = $1 and ($2::int is null or version = $2)")
+            .bind(id)
+            .bind(expected_version)
+            .execute(tx.conn())
+            .await?;
+    Ok(result.rows_affected() == 1)
+}
