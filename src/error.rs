@@ -140,6 +140,31 @@ impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
         match error {
             sqlx::Error::RowNotFound => Self::NotFound("resource"),
+            // Two writers crossed (e.g. seating from the table side and the
+            // reservation side at once): PostgreSQL aborted one; it may retry.
+            sqlx::Error::Database(ref db)
+                if matches!(db.code().as_deref(), Some("40P01" | "40001")) =>
+            {
+                Self::conflict(
+                    "concurrent_update",
+                    "another change to the same records happened at once; retry",
+                )
+            }
+            // The database's own backstop against double seating.
+            sqlx::Error::Database(ref db)
+                if db.is_unique_violation()
+                    && matches!(
+                        db.constraint(),
+                        Some(
+                            "reservations_one_seated_per_table" | "dining_tables_current_guest_key"
+                        )
+                    ) =>
+            {
+                Self::conflict(
+                    "table_occupied",
+                    "the table is already occupied by another party",
+                )
+            }
             // The database is down or saturated: tell the client to retry, fast.
             sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
                 tracing::warn!(%error, "database unavailable");

@@ -26,14 +26,15 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::{
-    auth,
+    activity, auth,
     config::{Config, CorsOrigins},
     docs,
     error::ApiError,
     health,
     http::json::MAX_BODY_BYTES,
-    restaurants, staff,
+    reservations, restaurants, staff,
     state::AppState,
+    tables,
 };
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -100,6 +101,9 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(auth::router())
         .merge(restaurants::router())
         .merge(staff::router())
+        .merge(tables::router())
+        .merge(reservations::router())
+        .merge(activity::router())
 }
 
 /// The OpenAPI document, as served at `/openapi.json`.

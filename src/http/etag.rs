@@ -17,12 +17,17 @@ pub trait Versioned {
     fn version(&self) -> i32;
 }
 
+/// The strong ETag of a resource: its version, quoted.
+pub fn etag_of(resource: &impl Versioned) -> String {
+    format!("\"{}\"", resource.version())
+}
+
 /// A JSON response with the resource's `ETag`.
 pub struct Tagged<T>(pub StatusCode, pub T);
 
 impl<T: Serialize + Versioned> IntoResponse for Tagged<T> {
     fn into_response(self) -> Response {
-        let etag = format!("\"{}\"", self.1.version());
+        let etag = etag_of(&self.1);
         let mut response = (self.0, Json(self.1)).into_response();
         if let Ok(value) = HeaderValue::from_str(&etag) {
             response.headers_mut().insert(header::ETAG, value);
@@ -43,6 +48,16 @@ impl<T> Tagged<T> {
 /// The version named by `If-Match`, if any (`*` or no header: any version).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct IfMatch(pub Option<i32>);
+
+impl IfMatch {
+    /// 412 unless the resource is at the version the client last saw.
+    pub fn check(self, resource: &impl Versioned) -> Result<(), ApiError> {
+        match self.0 {
+            Some(expected) if expected != resource.version() => Err(ApiError::PreconditionFailed),
+            _ => Ok(()),
+        }
+    }
+}
 
 impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
     type Rejection = ApiError;

@@ -3,9 +3,11 @@
 //! timestamps.
 
 pub mod etag;
+pub mod idempotency;
 pub mod json;
 pub mod time;
 pub mod validate;
 
 pub use etag::{IfMatch, Tagged, Versioned};
+pub use idempotency::Idempotent;
 pub use json::{AppJson, AppPath, AppQuery};

@@ -7,6 +7,8 @@ mod auth;
 mod docs;
 mod errors;
 mod health;
+mod reservations;
 mod service;
 mod staff;
+mod tables;
 mod tenancy;

@@ -28,8 +28,37 @@ async fn two_tenants(app: &TestApp) -> (Account, Account) {
     let b = app.register().await;
     for owner in [&a, &b] {
         app.add_staff(owner, "staff").await;
+        let table = app.create_table(owner, "A1", 4).await;
+        let guest = app.create_reservation(owner, "Guest", 2, None).await;
+        let seat = json!({"status": "seated", "assignedTableId": table["id"]});
+        app.put(
+            owner,
+            &format!("/reservations/{}", guest["id"].as_str().unwrap()),
+            seat,
+        )
+        .await;
+        let retried = app
+            .http
+            .post(app.url(&owner.path("/tables")))
+            .bearer_auth(&owner.token)
+            .header("idempotency-key", "k1")
+            .json(&json!({"tableNumber": "B1", "capacity": 2}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(retried.status(), 201);
     }
     (a, b)
+}
+
+/// Ids of one table and one reservation of `owner`'s restaurant.
+async fn objects(app: &TestApp, owner: &Account) -> (String, String) {
+    let tables = app.fetch(owner, "/tables").await;
+    let reservations = app.fetch(owner, "/reservations").await;
+    (
+        tables[0]["id"].as_str().unwrap().to_owned(),
+        reservations[0]["id"].as_str().unwrap().to_owned(),
+    )
 }
 
 #[tokio::test]
@@ -154,8 +183,47 @@ async fn a_fresh_role_with_select_but_no_tenant_setting_sees_no_rows() {
 }
 
 /// Every tenant endpoint, called with B's token on A's restaurant.
-fn endpoints(a: &Account, a_member: &str) -> Vec<(Method, String, Option<Value>)> {
+fn endpoints(
+    a: &Account,
+    a_member: &str,
+    (table, reservation): &(String, String),
+) -> Vec<(Method, String, Option<Value>)> {
     vec![
+        (Method::GET, a.path("/tables"), None),
+        (
+            Method::POST,
+            a.path("/tables"),
+            Some(json!({"tableNumber": "Z9", "capacity": 2})),
+        ),
+        (Method::GET, a.path(&format!("/tables/{table}")), None),
+        (
+            Method::PUT,
+            a.path(&format!("/tables/{table}")),
+            Some(json!({"status": "outOfService"})),
+        ),
+        (Method::DELETE, a.path(&format!("/tables/{table}")), None),
+        (Method::GET, a.path("/reservations"), None),
+        (
+            Method::POST,
+            a.path("/reservations"),
+            Some(json!({"guestName": "X", "partySize": 2})),
+        ),
+        (
+            Method::GET,
+            a.path(&format!("/reservations/{reservation}")),
+            None,
+        ),
+        (
+            Method::PUT,
+            a.path(&format!("/reservations/{reservation}")),
+            Some(json!({"guestName": "Hijacked"})),
+        ),
+        (
+            Method::DELETE,
+            a.path(&format!("/reservations/{reservation}")),
+            None,
+        ),
+        (Method::GET, a.path("/activity"), None),
         (Method::GET, a.path(""), None),
         (Method::PUT, a.path(""), Some(json!({"name": "Hijacked"}))),
         (Method::GET, a.path("/staff"), None),
@@ -180,14 +248,22 @@ async fn another_restaurants_token_gets_403_on_every_endpoint_and_changes_nothin
     let app = TestApp::spawn().await;
     let (a, b) = two_tenants(&app).await;
     let a_member = app.add_staff(&a, "staff").await;
+    let a_objects = objects(&app, &a).await;
+    let activity_before = app.fetch(&a, "/activity").await;
 
-    for (method, path, body) in endpoints(&a, &a_member.user_id) {
+    for (method, path, body) in endpoints(&a, &a_member.user_id, &a_objects) {
         let (status, error) = json_of(app.call(method.clone(), &path, &b.token, body).await).await;
         assert_eq!(status, 403, "{method} {path}: {error}");
         assert_eq!(error["code"], "forbidden");
     }
     let (_, restaurant) = json_of(app.call(Method::GET, &a.path(""), &a.token, None).await).await;
     assert_eq!(restaurant["name"], "Pizza Palace");
+    assert_eq!(
+        app.fetch(&a, "/activity").await,
+        activity_before,
+        "nothing was written"
+    );
+    assert_eq!(app.fetch(&a, "/tables").await.as_array().unwrap().len(), 2);
     let (status, member) = json_of(
         app.call(
             Method::GET,

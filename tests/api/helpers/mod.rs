@@ -180,6 +180,64 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Creates a table through the API; returns its JSON.
+    pub async fn create_table(&self, by: &Account, number: &str, capacity: i32) -> Value {
+        let body = json!({"tableNumber": number, "capacity": capacity, "position": {"x": 0.2, "y": 0.3},
+            "shape": "round", "section": "Main Dining"});
+        let (status, table) = json_of(
+            self.call(Method::POST, &by.path("/tables"), &by.token, Some(body))
+                .await,
+        )
+        .await;
+        assert_eq!(status, 201, "{table}");
+        table
+    }
+
+    /// Creates a reservation (or a walk-in, with `time: None`); returns its JSON.
+    pub async fn create_reservation(
+        &self,
+        by: &Account,
+        guest: &str,
+        party: i32,
+        time: Option<&str>,
+    ) -> Value {
+        let body = json!({"guestName": guest, "partySize": party, "reservationTime": time,
+            "contactInfo": "+1234567890", "notes": "Birthday celebration"});
+        let (status, reservation) = json_of(
+            self.call(
+                Method::POST,
+                &by.path("/reservations"),
+                &by.token,
+                Some(body),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(status, 201, "{reservation}");
+        reservation
+    }
+
+    /// `PUT` with a JSON body; returns status and body.
+    pub async fn put(&self, by: &Account, path: &str, body: Value) -> (u16, Value) {
+        json_of(
+            self.call(Method::PUT, &by.path(path), &by.token, Some(body))
+                .await,
+        )
+        .await
+    }
+
+    pub async fn fetch(&self, by: &Account, path: &str) -> Value {
+        let (status, body) = json_of(
+            self.call(Method::GET, &by.path(path), &by.token, None)
+                .await,
+        )
+        .await;
+        assert_eq!(status, 200, "{path}: {body}");
+        body
+    }
+}
+
 /// The status and JSON body of a response.
 pub async fn json_of(response: reqwest::Response) -> (u16, serde_json::Value) {
     let status = response.status().as_u16();

@@ -1,0 +1,181 @@
+//! The book of reservations and the walk-in queue. Every role manages them.
+
+use axum::{
+    Json,
+    extract::State,
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{
+    change_locked, journal,
+    lifecycle::ReservationStatus,
+    model::{CreateReservation, Reservation, ReservationQuery, UpdateReservation, validate_fields},
+    queries,
+};
+use crate::{
+    auth::AuthUser,
+    error::{ApiError, ApiResult, ErrorBody, FieldError, ValidationErrorBody},
+    http::{AppJson, AppPath, AppQuery, Idempotent, IfMatch, Tagged},
+    state::AppState,
+};
+
+#[derive(Debug, Deserialize)]
+pub struct ReservationPath {
+    restaurant_id: Uuid,
+    reservation_id: Uuid,
+}
+
+/// Reservations and walk-ins, filtered, in time order (reservation time, or
+/// arrival for a walk-in), as a JSON array.
+#[utoipa::path(get, path = "/restaurants/{restaurant_id}/reservations", tag = "reservations", security(("bearer" = [])),
+    params(("restaurant_id" = Uuid, Path), ReservationQuery),
+    responses((status = 200, body = [Reservation]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody)))]
+pub async fn list_reservations(
+    State(state): State<AppState>,
+    user: AuthUser,
+    AppPath(restaurant_id): AppPath<Uuid>,
+    AppQuery(query): AppQuery<ReservationQuery>,
+) -> ApiResult<Json<Vec<Reservation>>> {
+    let limit = query.limit()?;
+    let mut tenant = user.open(&state, restaurant_id).await?;
+    let reservations = queries::select_reservations(&mut tenant.tx, &query, limit).await?;
+    tenant.tx.commit().await?;
+    Ok(Json(reservations))
+}
+
+/// One reservation.
+#[utoipa::path(get, path = "/restaurants/{restaurant_id}/reservations/{reservation_id}", tag = "reservations",
+    security(("bearer" = [])), params(("restaurant_id" = Uuid, Path), ("reservation_id" = Uuid, Path)),
+    responses((status = 200, body = Reservation), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody)))]
+pub async fn get_reservation(
+    State(state): State<AppState>,
+    user: AuthUser,
+    AppPath(path): AppPath<ReservationPath>,
+) -> ApiResult<Tagged<Reservation>> {
+    let mut tenant = user.open(&state, path.restaurant_id).await?;
+    let reservation = queries::select_reservation(&mut tenant.tx, path.reservation_id).await?;
+    tenant.tx.commit().await?;
+    Ok(Tagged::ok(reservation))
+}
+
+/// The status a new reservation starts in, and whether it is then seated.
+fn initial_status(new: &CreateReservation) -> Result<(ReservationStatus, bool), FieldError> {
+    let default = if new.reservation_time.is_some() {
+        ReservationStatus::Confirmed
+    } else {
+        ReservationStatus::Waitlist
+    };
+    match new.status {
+        None => Ok((default, false)),
+        Some(ReservationStatus::Seated) => Ok((default, true)),
+        Some(status) if status.is_final() => Err(FieldError::body(
+            "status",
+            "a new reservation cannot start finished, cancelled or noShow",
+            "value_error",
+        )),
+        Some(status) => Ok((status, false)),
+    }
+}
+
+/// Books a reservation, or adds a walk-in (no `reservationTime`) to the queue.
+/// `status: "seated"` with `assignedTableId` seats a walk-in at once.
+/// Honours `Idempotency-Key`.
+#[utoipa::path(post, path = "/restaurants/{restaurant_id}/reservations", tag = "reservations", security(("bearer" = [])),
+    params(("restaurant_id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)), request_body = CreateReservation,
+    responses((status = 201, body = Reservation), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+pub async fn create_reservation(
+    State(state): State<AppState>,
+    user: AuthUser,
+    AppPath(restaurant_id): AppPath<Uuid>,
+    request: Idempotent<CreateReservation>,
+) -> ApiResult<Response> {
+    let new = &request.body;
+    validate_fields(
+        Some(&new.guest_name),
+        Some(new.party_size),
+        new.contact_info.as_deref(),
+        new.notes.as_deref(),
+    )?;
+    let (status, seat_now) = initial_status(new)?;
+    let mut tenant = user.open(&state, restaurant_id).await?;
+    if let Some(replay) = request.replay(&mut tenant.tx).await? {
+        return Ok(replay);
+    }
+    let mut reservation = queries::insert_reservation(&mut tenant.tx, new, status).await?;
+    journal(&mut tenant, "reservation.create", None, &reservation).await?;
+    if seat_now {
+        let seat = UpdateReservation {
+            status: Some(ReservationStatus::Seated),
+            allow_over_capacity: new.allow_over_capacity,
+            ..UpdateReservation::default()
+        };
+        reservation = change_locked(&mut tenant, &reservation, &seat).await?;
+    }
+    let answer = Tagged::created(reservation);
+    request.remember(&mut tenant.tx, &answer).await?;
+    tenant.tx.commit().await?;
+    Ok(answer.into_response())
+}
+
+/// Changes a reservation: any subset of fields. A `status` change follows the
+/// lifecycle (illegal moves are 409); seating needs a free table.
+#[utoipa::path(put, path = "/restaurants/{restaurant_id}/reservations/{reservation_id}", tag = "reservations",
+    security(("bearer" = [])), params(("restaurant_id" = Uuid, Path), ("reservation_id" = Uuid, Path)),
+    request_body = UpdateReservation,
+    responses((status = 200, body = Reservation), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 412, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+pub async fn update_reservation(
+    State(state): State<AppState>,
+    user: AuthUser,
+    AppPath(path): AppPath<ReservationPath>,
+    if_match: IfMatch,
+    AppJson(change): AppJson<UpdateReservation>,
+) -> ApiResult<Tagged<Reservation>> {
+    validate_fields(
+        change.guest_name.as_deref(),
+        change.party_size,
+        change.contact_info.as_deref(),
+        change.notes.as_deref(),
+    )?;
+    let mut tenant = user.open(&state, path.restaurant_id).await?;
+    let current = queries::lock_reservation(&mut tenant.tx, path.reservation_id)
+        .await?
+        .ok_or(ApiError::NotFound("reservation"))?;
+    if_match.check(&current)?;
+    let reservation = change_locked(&mut tenant, &current, &change).await?;
+    tenant.tx.commit().await?;
+    Ok(Tagged::ok(reservation))
+}
+
+/// Cancels a reservation (kept for history) and frees any table it held.
+#[utoipa::path(delete, path = "/restaurants/{restaurant_id}/reservations/{reservation_id}", tag = "reservations",
+    security(("bearer" = [])), params(("restaurant_id" = Uuid, Path), ("reservation_id" = Uuid, Path)),
+    responses((status = 204, description = "Cancelled"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 412, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+pub async fn delete_reservation(
+    State(state): State<AppState>,
+    user: AuthUser,
+    AppPath(path): AppPath<ReservationPath>,
+    if_match: IfMatch,
+) -> ApiResult<StatusCode> {
+    let mut tenant = user.open(&state, path.restaurant_id).await?;
+    let current = queries::lock_reservation(&mut tenant.tx, path.reservation_id)
+        .await?
+        .ok_or(ApiError::NotFound("reservation"))?;
+    if_match.check(&current)?;
+    if current.status != ReservationStatus::Cancelled {
+        let cancel = UpdateReservation {
+            status: Some(ReservationStatus::Cancelled),
+            ..UpdateReservation::default()
+        };
+        change_locked(&mut tenant, &current, &cancel).await?;
+    }
+    tenant.tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,172 @@
+//! Reservation (and walk-in) wire types, exactly as the iOS app decodes them.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+pub use super::lifecycle::ReservationStatus;
+use crate::{
+    error::FieldError,
+    http::{Versioned, validate},
+};
+
+#[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]
+#[serde(rename_all = "camelCase")]
+pub struct Reservation {
+    pub id: Uuid,
+    pub guest_name: String,
+    pub party_size: i32,
+    pub status: ReservationStatus,
+    /// Null for a walk-in.
+    #[serde(with = "crate::http::time::option")]
+    #[schema(value_type = Option<String>, example = "2025-08-13T19:00:00Z")]
+    pub reservation_time: Option<DateTime<Utc>>,
+    #[serde(with = "crate::http::time::option")]
+    #[schema(value_type = Option<String>)]
+    pub check_in_time: Option<DateTime<Utc>>,
+    #[serde(with = "crate::http::time::option")]
+    #[schema(value_type = Option<String>)]
+    pub seated_time: Option<DateTime<Utc>>,
+    #[serde(with = "crate::http::time::option")]
+    #[schema(value_type = Option<String>)]
+    pub finished_time: Option<DateTime<Utc>>,
+    pub assigned_table_id: Option<Uuid>,
+    pub contact_info: Option<String>,
+    pub notes: Option<String>,
+    #[serde(with = "crate::http::time")]
+    #[schema(value_type = String, example = "2025-08-13T18:55:00Z")]
+    pub created_at: DateTime<Utc>,
+    #[serde(rename = "lastUpdated", with = "crate::http::time")]
+    #[schema(value_type = String, example = "2025-08-13T19:05:00Z")]
+    pub updated_at: DateTime<Utc>,
+    #[serde(skip)]
+    pub version: i32,
+}
+
+impl Versioned for Reservation {
+    fn version(&self) -> i32 {
+        self.version
+    }
+}
+
+/// Without `reservationTime` this is a walk-in and starts on the `waitlist`;
+/// with one it starts `confirmed` unless `status` says otherwise.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateReservation {
+    #[serde(alias = "guest_name")]
+    pub guest_name: String,
+    #[serde(alias = "party_size")]
+    pub party_size: i32,
+    #[serde(
+        default,
+        alias = "reservation_time",
+        with = "crate::http::time::option"
+    )]
+    #[schema(value_type = Option<String>)]
+    pub reservation_time: Option<DateTime<Utc>>,
+    pub status: Option<ReservationStatus>,
+    #[serde(alias = "contact_info")]
+    pub contact_info: Option<String>,
+    pub notes: Option<String>,
+    #[serde(alias = "assigned_table_id")]
+    pub assigned_table_id: Option<Uuid>,
+    #[serde(default, alias = "allow_over_capacity")]
+    pub allow_over_capacity: bool,
+}
+
+/// Any subset of fields; a `status` change follows the lifecycle rules.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateReservation {
+    #[serde(alias = "guest_name")]
+    pub guest_name: Option<String>,
+    #[serde(alias = "party_size")]
+    pub party_size: Option<i32>,
+    #[serde(
+        default,
+        alias = "reservation_time",
+        with = "crate::http::time::option"
+    )]
+    #[schema(value_type = Option<String>)]
+    pub reservation_time: Option<DateTime<Utc>>,
+    pub status: Option<ReservationStatus>,
+    #[serde(alias = "contact_info")]
+    pub contact_info: Option<String>,
+    pub notes: Option<String>,
+    #[serde(alias = "assigned_table_id")]
+    pub assigned_table_id: Option<Uuid>,
+    /// Seat a party larger than the table's capacity.
+    #[serde(default, alias = "allow_over_capacity")]
+    pub allow_over_capacity: bool,
+}
+
+/// Field limits shared by create and update.
+pub fn validate_fields(
+    guest_name: Option<&str>,
+    party_size: Option<i32>,
+    contact_info: Option<&str>,
+    notes: Option<&str>,
+) -> Result<(), FieldError> {
+    if let Some(name) = guest_name {
+        validate::line("guestName", name, 1, 200)?;
+    }
+    if let Some(size) = party_size
+        && !(1..=99).contains(&size)
+    {
+        return Err(FieldError::body(
+            "partySize",
+            "must be between 1 and 99",
+            "value_error",
+        ));
+    }
+    if let Some(contact) = contact_info {
+        validate::line("contactInfo", contact, 0, 200)?;
+    }
+    if let Some(notes) = notes {
+        validate::text("notes", notes, 0, 2000)?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+pub struct ReservationQuery {
+    /// Only these statuses (repeat the parameter for several).
+    #[serde(default)]
+    #[param(value_type = Option<Vec<String>>)]
+    pub status: Vec<ReservationStatus>,
+    /// `YYYY-MM-DD` in the restaurant's time zone: reservations by their time,
+    /// walk-ins by their arrival.
+    #[param(value_type = Option<String>, example = "2025-08-13")]
+    pub date: Option<chrono::NaiveDate>,
+    /// From this instant (inclusive), RFC 3339.
+    #[serde(default, with = "crate::http::time::option")]
+    #[param(value_type = Option<String>)]
+    pub from: Option<DateTime<Utc>>,
+    /// Until this instant (exclusive), RFC 3339.
+    #[serde(default, with = "crate::http::time::option")]
+    #[param(value_type = Option<String>)]
+    pub to: Option<DateTime<Utc>>,
+    /// Guest name contains this text (any case).
+    pub q: Option<String>,
+    /// 1 to 1000, default 500.
+    pub limit: Option<i64>,
+}
+
+pub const DEFAULT_LIMIT: i64 = 500;
+pub const MAX_LIMIT: i64 = 1000;
+
+impl ReservationQuery {
+    pub fn limit(&self) -> Result<i64, FieldError> {
+        match self.limit.unwrap_or(DEFAULT_LIMIT) {
+            limit @ 1..=MAX_LIMIT => Ok(limit),
+            _ => Err(FieldError::query(
+                "limit",
+                format!("must be between 1 and {MAX_LIMIT}"),
+                "value_error",
+            )),
+        }
+    }
+}

@@ -1,0 +1,227 @@
+//! The floor plan: every role reads it and changes table status; owners and
+//! managers create, move and delete tables.
+
+use axum::{
+    Json,
+    extract::State,
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{
+    journal,
+    model::{
+        CreateTable, Table, TableStatus, UpdateTable, validate_capacity, validate_section,
+        validate_table_number,
+    },
+    queries,
+};
+use crate::{
+    auth::{AuthUser, Tenant},
+    error::{ApiError, ApiResult, ErrorBody, FieldError, ValidationErrorBody},
+    http::{AppJson, AppPath, Idempotent, IfMatch, Tagged},
+    reservations::{
+        self,
+        model::{ReservationStatus, UpdateReservation},
+    },
+    state::AppState,
+};
+
+#[derive(Debug, Deserialize)]
+pub struct TablePath {
+    restaurant_id: Uuid,
+    table_id: Uuid,
+}
+
+/// All tables, in the natural order of `tableNumber` (A2 before A10).
+#[utoipa::path(get, path = "/restaurants/{restaurant_id}/tables", tag = "tables", security(("bearer" = [])),
+    params(("restaurant_id" = Uuid, Path)),
+    responses((status = 200, body = [Table]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody)))]
+pub async fn list_tables(
+    State(state): State<AppState>,
+    user: AuthUser,
+    AppPath(restaurant_id): AppPath<Uuid>,
+) -> ApiResult<Json<Vec<Table>>> {
+    let mut tenant = user.open(&state, restaurant_id).await?;
+    let tables = queries::select_tables(&mut tenant.tx).await?;
+    tenant.tx.commit().await?;
+    Ok(Json(tables))
+}
+
+/// One table.
+#[utoipa::path(get, path = "/restaurants/{restaurant_id}/tables/{table_id}", tag = "tables", security(("bearer" = [])),
+    params(("restaurant_id" = Uuid, Path), ("table_id" = Uuid, Path)),
+    responses((status = 200, body = Table), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody)))]
+pub async fn get_table(
+    State(state): State<AppState>,
+    user: AuthUser,
+    AppPath(path): AppPath<TablePath>,
+) -> ApiResult<Tagged<Table>> {
+    let mut tenant = user.open(&state, path.restaurant_id).await?;
+    let table = queries::select_table(&mut tenant.tx, path.table_id).await?;
+    tenant.tx.commit().await?;
+    Ok(Tagged::ok(table))
+}
+
+fn validate_create(table: &CreateTable) -> Result<(), FieldError> {
+    validate_table_number(&table.table_number)?;
+    validate_capacity(table.capacity)?;
+    if let Some(position) = &table.position {
+        position.validate()?;
+    }
+    if let Some(section) = &table.section {
+        validate_section(section)?;
+    }
+    if table.status == Some(TableStatus::Occupied) {
+        return Err(FieldError::body(
+            "status",
+            "a new table cannot be occupied; seat a party instead",
+            "value_error",
+        ));
+    }
+    Ok(())
+}
+
+/// Adds a table to the floor plan (owner or manager). Honours `Idempotency-Key`.
+#[utoipa::path(post, path = "/restaurants/{restaurant_id}/tables", tag = "tables", security(("bearer" = [])),
+    params(("restaurant_id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)), request_body = CreateTable,
+    responses((status = 201, body = Table), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+pub async fn create_table(
+    State(state): State<AppState>,
+    user: AuthUser,
+    AppPath(restaurant_id): AppPath<Uuid>,
+    request: Idempotent<CreateTable>,
+) -> ApiResult<Response> {
+    validate_create(&request.body)?;
+    let mut tenant = user.open(&state, restaurant_id).await?;
+    tenant.require_manager()?;
+    if let Some(replay) = request.replay(&mut tenant.tx).await? {
+        return Ok(replay);
+    }
+    let table = queries::insert_table(&mut tenant.tx, &request.body).await?;
+    journal(&mut tenant, "table.create", None, &table).await?;
+    let answer = Tagged::created(table);
+    request.remember(&mut tenant.tx, &answer).await?;
+    tenant.tx.commit().await?;
+    Ok(answer.into_response())
+}
+
+fn validate_update(change: &UpdateTable) -> Result<(), FieldError> {
+    if let Some(number) = &change.table_number {
+        validate_table_number(number)?;
+    }
+    if let Some(capacity) = change.capacity {
+        validate_capacity(capacity)?;
+    }
+    if let Some(position) = &change.position {
+        position.validate()?;
+    }
+    if let Some(section) = &change.section {
+        validate_section(section)?;
+    }
+    Ok(())
+}
+
+/// Changes a table: any subset of fields. `status: "occupied"` with
+/// `currentGuestId` seats that reservation here; `status: "available"` on an
+/// occupied table finishes its party. Moving or renaming needs owner or manager.
+#[utoipa::path(put, path = "/restaurants/{restaurant_id}/tables/{table_id}", tag = "tables", security(("bearer" = [])),
+    params(("restaurant_id" = Uuid, Path), ("table_id" = Uuid, Path)), request_body = UpdateTable,
+    responses((status = 200, body = Table), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 412, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+pub async fn update_table(
+    State(state): State<AppState>,
+    user: AuthUser,
+    AppPath(path): AppPath<TablePath>,
+    if_match: IfMatch,
+    AppJson(change): AppJson<UpdateTable>,
+) -> ApiResult<Tagged<Table>> {
+    validate_update(&change)?;
+    let mut tenant = user.open(&state, path.restaurant_id).await?;
+    if change.edits_floor_plan() {
+        tenant.require_manager()?;
+    }
+    let before = queries::lock_table(&mut tenant.tx, path.table_id)
+        .await?
+        .ok_or(ApiError::NotFound("table"))?;
+    if_match.check(&before)?;
+    let plain_status = change_party(&mut tenant, &before, &change).await?;
+    let table = if change.edits_floor_plan() || plain_status.is_some() {
+        let table = queries::update_table(&mut tenant.tx, before.id, &change, plain_status).await?;
+        journal(&mut tenant, "table.update", Some(&before), &table).await?;
+        table
+    } else {
+        // Seating or finishing already recorded the table's new state.
+        queries::select_table(&mut tenant.tx, before.id).await?
+    };
+    tenant.tx.commit().await?;
+    Ok(Tagged::ok(table))
+}
+
+/// Seats or finishes a party when the new status implies it; returns the
+/// status to set directly when no party is involved.
+async fn change_party(
+    tenant: &mut Tenant,
+    table: &Table,
+    change: &UpdateTable,
+) -> ApiResult<Option<TableStatus>> {
+    let seated = table.current_guest_id;
+    let (guest, status) = match (change.status, change.current_guest_id, seated) {
+        (None, _, _) => return Ok(None),
+        (Some(TableStatus::Occupied), Some(guest), _) if Some(guest) != seated => {
+            (guest, ReservationStatus::Seated)
+        }
+        (Some(TableStatus::Occupied), _, Some(_)) => return Ok(None),
+        (Some(TableStatus::Available), _, Some(guest)) => (guest, ReservationStatus::Finished),
+        (Some(status), _, None) => return Ok(Some(status)),
+        (Some(_), _, Some(_)) => {
+            return Err(ApiError::conflict(
+                "table_in_use",
+                "a party is seated here; finish or move it first",
+            ));
+        }
+    };
+    let reservation = UpdateReservation {
+        status: Some(status),
+        assigned_table_id: (status == ReservationStatus::Seated).then_some(table.id),
+        allow_over_capacity: change.allow_over_capacity,
+        ..UpdateReservation::default()
+    };
+    reservations::change(tenant, guest, &reservation, "currentGuestId").await?;
+    Ok(None)
+}
+
+/// Removes a table (owner or manager); 409 while a party is seated at it.
+#[utoipa::path(delete, path = "/restaurants/{restaurant_id}/tables/{table_id}", tag = "tables", security(("bearer" = [])),
+    params(("restaurant_id" = Uuid, Path), ("table_id" = Uuid, Path)),
+    responses((status = 204, description = "Deleted"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 412, body = ErrorBody)))]
+pub async fn delete_table(
+    State(state): State<AppState>,
+    user: AuthUser,
+    AppPath(path): AppPath<TablePath>,
+    if_match: IfMatch,
+) -> ApiResult<StatusCode> {
+    let mut tenant = user.open(&state, path.restaurant_id).await?;
+    tenant.require_manager()?;
+    let table = queries::lock_table(&mut tenant.tx, path.table_id)
+        .await?
+        .ok_or(ApiError::NotFound("table"))?;
+    if_match.check(&table)?;
+    if table.current_guest_id.is_some() {
+        return Err(ApiError::conflict(
+            "table_in_use",
+            "a party is seated at this table",
+        ));
+    }
+    reservations::unassign_table(&mut tenant, table.id).await?;
+    queries::delete_table(&mut tenant.tx, table.id).await?;
+    super::journal_delete(&mut tenant, &table).await?;
+    tenant.tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
