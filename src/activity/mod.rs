@@ -6,12 +6,70 @@ mod handlers;
 pub mod model;
 mod queries;
 
+use serde::Serialize;
+use serde_json::{Value, json};
 use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
 
-pub use queries::{Change, record};
+use queries::Change;
 
-use crate::state::AppState;
+use crate::{
+    auth::Tenant,
+    error::ApiResult,
+    live::{Event, EventKind},
+    state::AppState,
+};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(handlers::list_activity))
+}
+
+/// An entity whose changes are journaled, and the events that announce them.
+pub trait Journaled: Serialize {
+    /// `table`, `reservation`, `staff`, `restaurant`.
+    const ENTITY: &'static str;
+    const UPDATED: EventKind;
+    const DELETED: EventKind;
+    fn id(&self) -> Uuid;
+}
+
+fn to_json(entity: &impl Serialize) -> Value {
+    serde_json::to_value(entity).expect("wire types serialise")
+}
+
+/// Records a creation (`before` is `None`) or an update of `after`.
+pub async fn journal<T: Journaled>(
+    tenant: &mut Tenant,
+    action: &'static str,
+    before: Option<&T>,
+    after: &T,
+) -> ApiResult<Event> {
+    let change = Change {
+        user_id: tenant.user_id,
+        action,
+        entity_type: T::ENTITY,
+        entity_id: after.id(),
+        before: before.map(to_json),
+        after: Some(to_json(after)),
+        event: (T::UPDATED, to_json(after)),
+    };
+    queries::record(&mut tenant.tx, change).await
+}
+
+/// Records a deletion; the event carries only the id.
+pub async fn journal_delete<T: Journaled>(
+    tenant: &mut Tenant,
+    action: &'static str,
+    deleted: &T,
+) -> ApiResult<Event> {
+    let change = Change {
+        user_id: tenant.user_id,
+        action,
+        entity_type: T::ENTITY,
+        entity_id: deleted.id(),
+        before: Some(to_json(deleted)),
+        after: None,
+        event: (T::DELETED, json!({ "id": deleted.id() })),
+    };
+    queries::record(&mut tenant.tx, change).await
 }

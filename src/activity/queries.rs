@@ -11,7 +11,7 @@ use crate::{
 };
 
 /// One write, as the journal records it.
-pub struct Change {
+pub(super) struct Change {
     pub user_id: Uuid,
     pub action: &'static str,
     pub entity_type: &'static str,
@@ -25,7 +25,7 @@ pub struct Change {
 /// Records the activity entry and the next event of the restaurant in one
 /// round trip. The counter row stays locked until commit, so concurrent
 /// writers of one restaurant commit their events in `seq` order, gap-free.
-pub async fn record(tx: &mut TenantTx, change: Change) -> ApiResult<Event> {
+pub(super) async fn record(tx: &mut TenantTx, change: Change) -> ApiResult<Event> {
     let restaurant_id = tx.restaurant_id();
     let (kind, data) = change.event;
     Ok(sqlx::query_as(

@@ -12,6 +12,9 @@ pub enum EventKind {
     TableUpdate,
     TableDelete,
     ReservationUpdate,
+    StaffUpdate,
+    StaffDelete,
+    RestaurantUpdate,
 }
 
 impl EventKind {
@@ -20,17 +23,21 @@ impl EventKind {
             Self::TableUpdate => "table_update",
             Self::TableDelete => "table_delete",
             Self::ReservationUpdate => "reservation_update",
+            Self::StaffUpdate => "staff_update",
+            Self::StaffDelete => "staff_delete",
+            Self::RestaurantUpdate => "restaurant_update",
         }
     }
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]
 pub struct Event {
-    /// `table_update`, `table_delete` or `reservation_update`.
+    /// `table_update`, `table_delete`, `reservation_update`, `staff_update`,
+    /// `staff_delete` or `restaurant_update`.
     #[serde(rename = "type")]
     #[sqlx(rename = "type")]
     pub kind: String,
-    /// The changed table or reservation (for `table_delete`, `{"id"}`).
+    /// The changed entity (for a `*_delete`, `{"id"}`).
     #[schema(value_type = Object)]
     pub data: sqlx::types::Json<Value>,
     #[serde(rename = "timestamp", with = "crate::http::time")]

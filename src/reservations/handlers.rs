@@ -10,12 +10,13 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{
-    change_locked, journal,
+    change_locked,
     lifecycle::ReservationStatus,
     model::{CreateReservation, Reservation, ReservationQuery, UpdateReservation, validate_fields},
     queries,
 };
 use crate::{
+    activity::journal,
     auth::AuthUser,
     error::{ApiError, ApiResult, ErrorBody, FieldError, ValidationErrorBody},
     http::{AppJson, AppPath, AppQuery, Idempotent, IfMatch, Tagged},

@@ -11,12 +11,11 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use crate::{
-    activity::{self, Change},
+    activity::{Journaled, journal},
     auth::Tenant,
     error::{ApiError, ApiResult, FieldError},
-    live::{Event, EventKind},
+    live::EventKind,
     state::AppState,
-    tables,
 };
 use lifecycle::Actor;
 use model::{Reservation, UpdateReservation};
@@ -34,27 +33,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         ))
 }
 
-fn to_json(reservation: &Reservation) -> serde_json::Value {
-    serde_json::to_value(reservation).expect("a reservation serialises")
-}
-
-/// Records a reservation change: its activity entry and its `reservation_update` event.
-pub async fn journal(
-    tenant: &mut Tenant,
-    action: &'static str,
-    before: Option<&Reservation>,
-    after: &Reservation,
-) -> ApiResult<Event> {
-    let change = Change {
-        user_id: tenant.user_id,
-        action,
-        entity_type: "reservation",
-        entity_id: after.id,
-        before: before.map(to_json),
-        after: Some(to_json(after)),
-        event: (EventKind::ReservationUpdate, to_json(after)),
-    };
-    activity::record(&mut tenant.tx, change).await
+impl Journaled for Reservation {
+    const ENTITY: &'static str = "reservation";
+    const UPDATED: EventKind = EventKind::ReservationUpdate;
+    // Reservations are cancelled, never deleted.
+    const DELETED: EventKind = EventKind::ReservationUpdate;
+    fn id(&self) -> Uuid {
+        self.id
+    }
 }
 
 /// Applies `change` to the locked reservation `current`, with its effects on
@@ -71,7 +57,7 @@ pub async fn change_locked(
     };
     let outcome = seating::apply(&mut tenant.tx, current, change, actor).await?;
     for (before, after) in &outcome.tables {
-        tables::journal(tenant, "table.update", Some(before), after).await?;
+        journal(tenant, "table.update", Some(before), after).await?;
     }
     journal(
         tenant,

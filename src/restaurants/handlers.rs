@@ -8,6 +8,7 @@ use super::{
     queries,
 };
 use crate::{
+    activity::journal,
     auth::AuthUser,
     error::{ApiError, ApiResult, ErrorBody, ValidationErrorBody},
     http::{AppJson, AppPath, IfMatch, Tagged, validate},
@@ -49,9 +50,11 @@ pub async fn update_restaurant(
     }
     let mut tenant = user.open(&state, restaurant_id).await?;
     tenant.require_manager()?;
+    let before = queries::select_restaurant(&mut tenant.tx).await?;
     let restaurant = queries::update_restaurant(&mut tenant.tx, &change, if_match.0)
         .await?
         .ok_or(ApiError::PreconditionFailed)?;
+    journal(&mut tenant, "restaurant.update", Some(&before), &restaurant).await?;
     tenant.tx.commit().await?;
     Ok(Tagged::ok(restaurant))
 }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::http::Versioned;
+use crate::{activity::Journaled, http::Versioned, live::EventKind};
 
 #[derive(Debug, Serialize, ToSchema, sqlx::FromRow)]
 #[serde(rename_all = "camelCase")]
@@ -26,6 +26,16 @@ pub struct Restaurant {
     pub updated_at: DateTime<Utc>,
     #[serde(skip)]
     pub version: i32,
+}
+
+impl Journaled for Restaurant {
+    const ENTITY: &'static str = "restaurant";
+    const UPDATED: EventKind = EventKind::RestaurantUpdate;
+    // A restaurant is never deleted through the API.
+    const DELETED: EventKind = EventKind::RestaurantUpdate;
+    fn id(&self) -> Uuid {
+        self.id
+    }
 }
 
 impl Versioned for Restaurant {

@@ -10,6 +10,7 @@ use super::{
     queries,
 };
 use crate::{
+    activity::{journal, journal_delete},
     auth::{AuthUser, Tenant, model::StaffRole, password, queries as auth_queries},
     error::{ApiError, ApiResult, ErrorBody, ValidationErrorBody},
     http::{AppJson, AppPath, IfMatch, Tagged, validate},
@@ -95,6 +96,7 @@ pub async fn create_staff(
         role: body.role,
     };
     let member = queries::insert_member(&mut tenant.tx, &member).await?;
+    journal(&mut tenant, "staff.create", None, &member).await?;
     tenant.tx.commit().await?;
     Ok(Tagged::created(member))
 }
@@ -140,6 +142,8 @@ pub async fn update_staff(
     if current_role == StaffRole::Owner && stops_being_owner && other_owners == 0 {
         return Err(last_owner());
     }
+    let before = queries::select_member(&mut tenant.tx, path.user_id).await?;
+    if_match.check(&before)?;
     let password_hash = match change.password.take() {
         Some(password) => Some(password::hash(password).await?),
         None => None,
@@ -149,13 +153,12 @@ pub async fn update_staff(
         path.user_id,
         &change,
         password_hash.as_deref(),
-        if_match.0,
     )
-    .await?
-    .ok_or(ApiError::PreconditionFailed)?;
+    .await?;
     if password_hash.is_some() {
         auth_queries::revoke_user_sessions(&mut tenant.tx, path.user_id, None).await?;
     }
+    journal(&mut tenant, "staff.update", Some(&before), &member).await?;
     tenant.tx.commit().await?;
     Ok(Tagged::ok(member))
 }
@@ -178,9 +181,10 @@ pub async fn delete_staff(
     if role == StaffRole::Owner && other_owners == 0 {
         return Err(last_owner());
     }
-    if !queries::delete_member(&mut tenant.tx, path.user_id, if_match.0).await? {
-        return Err(ApiError::PreconditionFailed);
-    }
+    let member = queries::select_member(&mut tenant.tx, path.user_id).await?;
+    if_match.check(&member)?;
+    queries::delete_member(&mut tenant.tx, path.user_id).await?;
+    journal_delete(&mut tenant, "staff.delete", &member).await?;
     tenant.tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

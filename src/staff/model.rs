@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::{auth::model::StaffRole, http::Versioned};
+use crate::{activity::Journaled, auth::model::StaffRole, http::Versioned, live::EventKind};
 
 #[derive(Debug, Serialize, ToSchema, sqlx::FromRow)]
 #[serde(rename_all = "camelCase")]
@@ -24,6 +24,15 @@ pub struct StaffMember {
     pub updated_at: DateTime<Utc>,
     #[serde(skip)]
     pub version: i32,
+}
+
+impl Journaled for StaffMember {
+    const ENTITY: &'static str = "staff";
+    const UPDATED: EventKind = EventKind::StaffUpdate;
+    const DELETED: EventKind = EventKind::StaffDelete;
+    fn id(&self) -> Uuid {
+        self.id
+    }
 }
 
 impl Versioned for StaffMember {

@@ -85,14 +85,13 @@ pub async fn insert_member(tx: &mut TenantTx, member: &NewMember<'_>) -> ApiResu
         .map_err(email_taken)
 }
 
-/// Applies the given fields; `None` when `expected_version` is stale.
+/// Applies the given fields to the (locked) member.
 pub async fn update_member(
     tx: &mut TenantTx,
     id: Uuid,
     change: &UpdateStaff,
     password_hash: Option<&str>,
-    expected_version: Option<i32>,
-) -> ApiResult<Option<StaffMember>> {
+) -> ApiResult<StaffMember> {
     let sql = format!(
         "update users set
              email = coalesce($2, email),
@@ -103,7 +102,7 @@ pub async fn update_member(
              password_hash = coalesce($7, password_hash),
              version = version + 1,
              updated_at = now()
-         where id = $1 and ($8::int is null or version = $8)
+         where id = $1
          returning {COLUMNS}"
     );
     sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -114,23 +113,15 @@ pub async fn update_member(
         .bind(change.role)
         .bind(change.active)
         .bind(password_hash)
-        .bind(expected_version)
-        .fetch_optional(tx.conn())
+        .fetch_one(tx.conn())
         .await
         .map_err(email_taken)
 }
 
-/// Deletes the member; `false` when `expected_version` is stale.
-pub async fn delete_member(
-    tx: &mut TenantTx,
-    id: Uuid,
-    expected_version: Option<i32>,
-) -> ApiResult<bool> {
-    let result =
-        sqlx::query("delete from users where id = $1 and ($2::int is null or version = $2)")
-            .bind(id)
-            .bind(expected_version)
-            .execute(tx.conn())
-            .await?;
-    Ok(result.rows_affected() == 1)
+pub async fn delete_member(tx: &mut TenantTx, id: Uuid) -> ApiResult<()> {
+    sqlx::query("delete from users where id = $1")
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
 }

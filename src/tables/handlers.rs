@@ -11,7 +11,6 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{
-    journal,
     model::{
         CreateTable, Table, TableStatus, UpdateTable, validate_capacity, validate_section,
         validate_table_number,
@@ -19,6 +18,7 @@ use super::{
     queries,
 };
 use crate::{
+    activity::{journal, journal_delete},
     auth::{AuthUser, Tenant},
     error::{ApiError, ApiResult, ErrorBody, FieldError, ValidationErrorBody},
     http::{AppJson, AppPath, Idempotent, IfMatch, Tagged},
@@ -221,7 +221,7 @@ pub async fn delete_table(
     }
     reservations::unassign_table(&mut tenant, table.id).await?;
     queries::delete_table(&mut tenant.tx, table.id).await?;
-    super::journal_delete(&mut tenant, &table).await?;
+    journal_delete(&mut tenant, "table.delete", &table).await?;
     tenant.tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

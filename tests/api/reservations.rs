@@ -374,7 +374,8 @@ async fn every_write_is_in_the_activity_log_and_the_event_log_with_gap_free_seq(
             "reservation.update",
             "table.update",
             "reservation.create",
-            "table.create"
+            "table.create",
+            "staff.create"
         ],
         "newest first"
     );
@@ -403,8 +404,18 @@ async fn every_write_is_in_the_activity_log_and_the_event_log_with_gap_free_seq(
             .await
             .unwrap();
     let seqs: Vec<i64> = events.iter().map(|e| e.0).collect();
-    assert_eq!(seqs, [1, 2, 3, 4]);
-    assert_eq!(events[3].1, "reservation_update");
+    assert_eq!(seqs, [1, 2, 3, 4, 5]);
+    let kinds: Vec<&str> = events.iter().map(|e| e.1.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "staff_update",
+            "table_update",
+            "reservation_update",
+            "table_update",
+            "reservation_update"
+        ]
+    );
 }
 
 #[tokio::test]
