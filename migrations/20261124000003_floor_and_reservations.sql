@@ -66,7 +66,8 @@ alter table dining_tables
 create table activity (
     id uuid primary key default gen_random_uuid(),
     restaurant_id uuid not null references restaurants (id) on delete cascade,
-    at timestamptz not null default now(),
+    -- The clock, not the transaction start: entries of one transaction keep their order.
+    at timestamptz not null default clock_timestamp(),
     user_id uuid,
     action text not null,
     entity_type text not null,

@@ -62,6 +62,14 @@ pub struct Config {
     pub db_pool_size: u32,
     pub request_timeout: Duration,
     pub shutdown_grace: Duration,
+    /// Prefix of the Redis channel shared by all instances of one deployment.
+    pub redis_channel_prefix: String,
+    /// Events a live connection may fall behind before it is closed (4008).
+    pub live_queue_capacity: usize,
+    /// The server pings live connections this often...
+    pub live_ping_interval: Duration,
+    /// ...and drops one that has been silent this long.
+    pub live_idle_timeout: Duration,
 }
 
 /// A configuration error that names the variable at fault.
@@ -140,6 +148,18 @@ impl Config {
             ),
             shutdown_grace: Duration::from_secs(
                 parse_positive("SHUTDOWN_GRACE_SECS", get("SHUTDOWN_GRACE_SECS"), 10)?.into(),
+            ),
+            redis_channel_prefix: get("REDIS_CHANNEL_PREFIX").unwrap_or_else(|| "qtable".into()),
+            live_queue_capacity: parse_positive(
+                "LIVE_QUEUE_CAPACITY",
+                get("LIVE_QUEUE_CAPACITY"),
+                256,
+            )? as usize,
+            live_ping_interval: Duration::from_secs(
+                parse_positive("LIVE_PING_SECS", get("LIVE_PING_SECS"), 30)?.into(),
+            ),
+            live_idle_timeout: Duration::from_secs(
+                parse_positive("LIVE_IDLE_SECS", get("LIVE_IDLE_SECS"), 90)?.into(),
             ),
         };
         config.check_production()?;

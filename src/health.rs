@@ -31,18 +31,14 @@ pub struct Health {
     (status = 503, description = "The database did not answer in time", body = Health),
 ))]
 async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
-    let check = tokio::time::timeout(
-        DATABASE_CHECK_TIMEOUT,
-        sqlx::query("select 1").execute(&state.db),
-    )
-    .await;
-    let (status, database, code) = match check {
-        Ok(Ok(_)) => ("ok", "ok", StatusCode::OK),
-        _ => (
+    let (status, database, code) = if database_answers(&state).await {
+        ("ok", "ok", StatusCode::OK)
+    } else {
+        (
             "unavailable",
             "unreachable",
             StatusCode::SERVICE_UNAVAILABLE,
-        ),
+        )
     };
     let version = env!("CARGO_PKG_VERSION");
     (
@@ -53,4 +49,20 @@ async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
             version,
         }),
     )
+}
+
+/// One retry: after a database restart, the first pooled connection tried may
+/// be one that died with the old server (it is discarded on that error).
+async fn database_answers(state: &AppState) -> bool {
+    let check = async {
+        for _ in 0..2 {
+            if sqlx::query("select 1").execute(&state.db).await.is_ok() {
+                return true;
+            }
+        }
+        false
+    };
+    tokio::time::timeout(DATABASE_CHECK_TIMEOUT, check)
+        .await
+        .unwrap_or(false)
 }

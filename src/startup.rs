@@ -10,6 +10,7 @@ use axum::{
     http::{HeaderName, HeaderValue, header},
     middleware::{self, Next},
     response::{IntoResponse, Response},
+    serve::ListenerExt,
 };
 use sqlx::PgPool;
 use tokio::net::TcpListener;
@@ -32,7 +33,7 @@ use crate::{
     error::ApiError,
     health,
     http::json::MAX_BODY_BYTES,
-    reservations, restaurants, staff,
+    live, reservations, restaurants, staff,
     state::AppState,
     tables,
 };
@@ -43,6 +44,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     shutdown_grace: Duration,
+    live: live::Hub,
 }
 
 impl Application {
@@ -51,12 +53,14 @@ impl Application {
         let shutdown_grace = config.shutdown_grace;
         let address = SocketAddr::new(config.host, config.port);
         let state = AppState::new(config, db)?;
+        let live = state.live.clone();
         let router = router(state);
         let listener = TcpListener::bind(address).await?;
         Ok(Self {
             listener,
             router,
             shutdown_grace,
+            live,
         })
     }
 
@@ -71,15 +75,19 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
+        let live = self.live.clone();
         let signal = async move {
             shutdown.await;
             tracing::info!("shutting down: draining in-flight requests");
+            // Live connections are closed (1001) so the drain does not wait on them.
+            live.shut_down();
             let _ = stopping_tx.send(true);
         };
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
-        let server = axum::serve(self.listener, service).with_graceful_shutdown(signal);
+        let listener = self.listener.tap_io(tune_socket);
+        let server = axum::serve(listener, service).with_graceful_shutdown(signal);
         let grace = self.shutdown_grace;
         let deadline = async move {
             let _ = stopping_rx.wait_for(|stopping| *stopping).await;
@@ -104,11 +112,23 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(tables::router())
         .merge(reservations::router())
         .merge(activity::router())
+        .merge(live::router())
 }
 
 /// The OpenAPI document, as served at `/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     api_router().split_for_parts().1
+}
+
+/// Kernel send buffer per connection. Bounded, so a client that stops reading
+/// backs up onto its live connection quickly (and is closed as too slow)
+/// instead of parking megabytes in the kernel; still ample for any response.
+const SOCKET_SEND_BUFFER: usize = 64 * 1024;
+
+/// Small requests and pushes go out at once (no Nagle delay); see `SOCKET_SEND_BUFFER`.
+fn tune_socket(stream: &mut tokio::net::TcpStream) {
+    let _ = stream.set_nodelay(true);
+    let _ = socket2::SockRef::from(&*stream).set_send_buffer_size(SOCKET_SEND_BUFFER);
 }
 
 /// The whole HTTP surface: every domain router, the docs, fallbacks and layers.

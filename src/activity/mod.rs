@@ -13,12 +13,7 @@ use uuid::Uuid;
 
 use queries::Change;
 
-use crate::{
-    auth::Tenant,
-    error::ApiResult,
-    live::{Event, EventKind},
-    state::AppState,
-};
+use crate::{auth::Tenant, error::ApiResult, live::EventKind, state::AppState};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(handlers::list_activity))
@@ -43,7 +38,7 @@ pub async fn journal<T: Journaled>(
     action: &'static str,
     before: Option<&T>,
     after: &T,
-) -> ApiResult<Event> {
+) -> ApiResult<()> {
     let change = Change {
         user_id: tenant.user_id,
         action,
@@ -53,7 +48,7 @@ pub async fn journal<T: Journaled>(
         after: Some(to_json(after)),
         event: (T::UPDATED, to_json(after)),
     };
-    queries::record(&mut tenant.tx, change).await
+    record(tenant, change).await
 }
 
 /// Records a deletion; the event carries only the id.
@@ -61,7 +56,7 @@ pub async fn journal_delete<T: Journaled>(
     tenant: &mut Tenant,
     action: &'static str,
     deleted: &T,
-) -> ApiResult<Event> {
+) -> ApiResult<()> {
     let change = Change {
         user_id: tenant.user_id,
         action,
@@ -71,5 +66,11 @@ pub async fn journal_delete<T: Journaled>(
         after: None,
         event: (T::DELETED, json!({ "id": deleted.id() })),
     };
-    queries::record(&mut tenant.tx, change).await
+    record(tenant, change).await
+}
+
+async fn record(tenant: &mut Tenant, change: Change) -> ApiResult<()> {
+    let event = queries::record(&mut tenant.tx, change).await?;
+    tenant.events.push(event);
+    Ok(())
 }

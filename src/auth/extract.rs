@@ -12,6 +12,7 @@ use super::{model::StaffRole, tokens::Claims};
 use crate::{
     db::TenantTx,
     error::{ApiError, ApiResult},
+    live::Event,
     state::AppState,
 };
 
@@ -20,12 +21,14 @@ pub struct AuthUser {
     pub claims: Claims,
 }
 
-/// The request's tenant transaction and who is acting in it.
+/// The request's tenant transaction, who is acting in it, and the events its
+/// writes recorded (announced to live clients once the transaction commits).
 pub struct Tenant {
     pub tx: TenantTx,
     pub user_id: Uuid,
     pub session_id: Uuid,
     pub role: StaffRole,
+    pub events: Vec<Event>,
 }
 
 impl FromRequestParts<AppState> for AuthUser {
@@ -73,6 +76,7 @@ impl AuthUser {
             user_id: self.claims.sub,
             session_id: self.claims.sid,
             role,
+            events: Vec::new(),
         })
     }
 
@@ -83,6 +87,13 @@ impl AuthUser {
 }
 
 impl Tenant {
+    /// Commits, then publishes the recorded events: never before they are durable.
+    pub async fn commit(self, state: &AppState) -> ApiResult<()> {
+        self.tx.commit().await?;
+        state.live.publish(self.events);
+        Ok(())
+    }
+
     /// 403 unless the caller is an owner or a manager.
     pub fn require_manager(&self) -> ApiResult<()> {
         if self.role.is_manager() {

@@ -196,7 +196,8 @@ pub async fn logout(
         return Ok(StatusCode::NO_CONTENT);
     };
     let mut tx = TenantTx::begin(&state.db, restaurant_id).await?;
-    if let Some(token) = queries::lock_refresh_token(&mut tx, &hash).await? {
+    let token = queries::lock_refresh_token(&mut tx, &hash).await?;
+    if let Some(token) = &token {
         if body.everywhere {
             queries::revoke_user_sessions(&mut tx, token.user_id, None).await?;
         } else {
@@ -204,6 +205,9 @@ pub async fn logout(
         }
     }
     tx.commit().await?;
+    if let Some(token) = token {
+        state.live.revoke(restaurant_id, token.user_id);
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -228,7 +232,9 @@ pub async fn change_password(
     let hash = password::hash(body.new_password).await?;
     queries::update_password_hash(&mut tenant.tx, tenant.user_id, &hash).await?;
     queries::revoke_user_sessions(&mut tenant.tx, tenant.user_id, Some(tenant.session_id)).await?;
-    tenant.tx.commit().await?;
+    let (restaurant_id, user_id) = (tenant.tx.restaurant_id(), tenant.user_id);
+    tenant.commit(&state).await?;
+    state.live.revoke(restaurant_id, user_id);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -240,7 +246,7 @@ pub async fn change_password(
 pub async fn me(State(state): State<AppState>, user: AuthUser) -> ApiResult<Json<Me>> {
     let mut tenant = user.open_own(&state).await?;
     let me = queries::select_me(&mut tenant.tx, tenant.user_id).await?;
-    tenant.tx.commit().await?;
+    tenant.commit(&state).await?;
     Ok(Json(me))
 }
 

@@ -1,7 +1,72 @@
 //! Live updates. Every change is written to the per-restaurant event log in
 //! the same transaction as the change itself; the log is the source of truth
-//! for delivery and replay.
+//! for delivery and replay. After commit, events go to this instance's
+//! subscribers (`hub`) and, with `REDIS_URL`, to every other instance
+//! (`fanout`); WebSocket clients (`ws`) get them in `seq` order, exactly once.
 
 pub mod event;
+mod fanout;
+mod handlers;
+mod hub;
+pub mod ws;
+
+use std::time::Duration;
+
+use sqlx::PgPool;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub use event::{Event, EventKind};
+pub use hub::Hub;
+
+use crate::{config::Config, state::AppState};
+
+/// How often expired events are purged.
+const PURGE_EVERY: Duration = Duration::from_secs(3600);
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(ws::live))
+        .routes(routes!(handlers::list_events))
+}
+
+/// The instance's hub: Redis-backed when `REDIS_URL` is set. Also starts the
+/// retention purge.
+pub fn start(config: &Config, db: PgPool) -> anyhow::Result<Hub> {
+    let capacity = config.live_queue_capacity;
+    let hub = match &config.redis_url {
+        Some(url) => {
+            let client = redis::Client::open(url.expose())
+                .map_err(|_| anyhow::anyhow!("REDIS_URL: not a valid Redis URL"))?;
+            let channel = format!("{}:live", config.redis_channel_prefix);
+            fanout::start(client, channel, |outbound| {
+                Hub::new(db.clone(), capacity, Some(outbound))
+            })
+        }
+        None => Hub::new(db.clone(), capacity, None),
+    };
+    tokio::spawn(purge_loop(db, config.event_retention, hub.stopping()));
+    Ok(hub)
+}
+
+async fn purge_loop(
+    db: PgPool,
+    retention: Duration,
+    mut stopping: tokio::sync::watch::Receiver<bool>,
+) {
+    let mut every = tokio::time::interval(PURGE_EVERY);
+    loop {
+        tokio::select! {
+            _ = every.tick() => {}
+            _ = stopping.changed() => return,
+        }
+        let purged = sqlx::query_scalar::<_, i64>("select auth_private.purge_events($1)")
+            .bind(sqlx::postgres::types::PgInterval::try_from(retention).unwrap_or_default())
+            .fetch_one(&db)
+            .await;
+        match purged {
+            Ok(count) if count > 0 => tracing::info!(count, "live: purged expired events"),
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "live: purging expired events failed"),
+        }
+    }
+}

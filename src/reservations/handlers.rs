@@ -44,7 +44,7 @@ pub async fn list_reservations(
     let limit = query.limit()?;
     let mut tenant = user.open(&state, restaurant_id).await?;
     let reservations = queries::select_reservations(&mut tenant.tx, &query, limit).await?;
-    tenant.tx.commit().await?;
+    tenant.commit(&state).await?;
     Ok(Json(reservations))
 }
 
@@ -60,7 +60,7 @@ pub async fn get_reservation(
 ) -> ApiResult<Tagged<Reservation>> {
     let mut tenant = user.open(&state, path.restaurant_id).await?;
     let reservation = queries::select_reservation(&mut tenant.tx, path.reservation_id).await?;
-    tenant.tx.commit().await?;
+    tenant.commit(&state).await?;
     Ok(Tagged::ok(reservation))
 }
 
@@ -120,7 +120,7 @@ pub async fn create_reservation(
     }
     let answer = Tagged::created(reservation);
     request.remember(&mut tenant.tx, &answer).await?;
-    tenant.tx.commit().await?;
+    tenant.commit(&state).await?;
     Ok(answer.into_response())
 }
 
@@ -150,7 +150,7 @@ pub async fn update_reservation(
         .ok_or(ApiError::NotFound("reservation"))?;
     if_match.check(&current)?;
     let reservation = change_locked(&mut tenant, &current, &change).await?;
-    tenant.tx.commit().await?;
+    tenant.commit(&state).await?;
     Ok(Tagged::ok(reservation))
 }
 
@@ -177,6 +177,6 @@ pub async fn delete_reservation(
         };
         change_locked(&mut tenant, &current, &cancel).await?;
     }
-    tenant.tx.commit().await?;
+    tenant.commit(&state).await?;
     Ok(StatusCode::NO_CONTENT)
 }

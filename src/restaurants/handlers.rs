@@ -26,7 +26,7 @@ pub async fn get_restaurant(
 ) -> ApiResult<Tagged<Restaurant>> {
     let mut tenant = user.open(&state, restaurant_id).await?;
     let restaurant = queries::select_restaurant(&mut tenant.tx).await?;
-    tenant.tx.commit().await?;
+    tenant.commit(&state).await?;
     Ok(Tagged::ok(restaurant))
 }
 
@@ -55,6 +55,6 @@ pub async fn update_restaurant(
         .await?
         .ok_or(ApiError::PreconditionFailed)?;
     journal(&mut tenant, "restaurant.update", Some(&before), &restaurant).await?;
-    tenant.tx.commit().await?;
+    tenant.commit(&state).await?;
     Ok(Tagged::ok(restaurant))
 }

@@ -51,7 +51,7 @@ pub async fn list_staff(
 ) -> ApiResult<Json<Vec<StaffMember>>> {
     let mut tenant = user.open(&state, restaurant_id).await?;
     let staff = queries::select_staff(&mut tenant.tx).await?;
-    tenant.tx.commit().await?;
+    tenant.commit(&state).await?;
     Ok(Json(staff))
 }
 
@@ -66,7 +66,7 @@ pub async fn get_staff(
 ) -> ApiResult<Tagged<StaffMember>> {
     let mut tenant = user.open(&state, path.restaurant_id).await?;
     let member = queries::select_member(&mut tenant.tx, path.user_id).await?;
-    tenant.tx.commit().await?;
+    tenant.commit(&state).await?;
     Ok(Tagged::ok(member))
 }
 
@@ -97,7 +97,7 @@ pub async fn create_staff(
     };
     let member = queries::insert_member(&mut tenant.tx, &member).await?;
     journal(&mut tenant, "staff.create", None, &member).await?;
-    tenant.tx.commit().await?;
+    tenant.commit(&state).await?;
     Ok(Tagged::created(member))
 }
 
@@ -159,7 +159,7 @@ pub async fn update_staff(
         auth_queries::revoke_user_sessions(&mut tenant.tx, path.user_id, None).await?;
     }
     journal(&mut tenant, "staff.update", Some(&before), &member).await?;
-    tenant.tx.commit().await?;
+    tenant.commit(&state).await?;
     Ok(Tagged::ok(member))
 }
 
@@ -185,6 +185,6 @@ pub async fn delete_staff(
     if_match.check(&member)?;
     queries::delete_member(&mut tenant.tx, path.user_id).await?;
     journal_delete(&mut tenant, "staff.delete", &member).await?;
-    tenant.tx.commit().await?;
+    tenant.commit(&state).await?;
     Ok(StatusCode::NO_CONTENT)
 }

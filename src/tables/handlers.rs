@@ -47,7 +47,7 @@ pub async fn list_tables(
 ) -> ApiResult<Json<Vec<Table>>> {
     let mut tenant = user.open(&state, restaurant_id).await?;
     let tables = queries::select_tables(&mut tenant.tx).await?;
-    tenant.tx.commit().await?;
+    tenant.commit(&state).await?;
     Ok(Json(tables))
 }
 
@@ -63,7 +63,7 @@ pub async fn get_table(
 ) -> ApiResult<Tagged<Table>> {
     let mut tenant = user.open(&state, path.restaurant_id).await?;
     let table = queries::select_table(&mut tenant.tx, path.table_id).await?;
-    tenant.tx.commit().await?;
+    tenant.commit(&state).await?;
     Ok(Tagged::ok(table))
 }
 
@@ -107,7 +107,7 @@ pub async fn create_table(
     journal(&mut tenant, "table.create", None, &table).await?;
     let answer = Tagged::created(table);
     request.remember(&mut tenant.tx, &answer).await?;
-    tenant.tx.commit().await?;
+    tenant.commit(&state).await?;
     Ok(answer.into_response())
 }
 
@@ -159,7 +159,7 @@ pub async fn update_table(
         // Seating or finishing already recorded the table's new state.
         queries::select_table(&mut tenant.tx, before.id).await?
     };
-    tenant.tx.commit().await?;
+    tenant.commit(&state).await?;
     Ok(Tagged::ok(table))
 }
 
@@ -222,6 +222,6 @@ pub async fn delete_table(
     reservations::unassign_table(&mut tenant, table.id).await?;
     queries::delete_table(&mut tenant.tx, table.id).await?;
     journal_delete(&mut tenant, "table.delete", &table).await?;
-    tenant.tx.commit().await?;
+    tenant.commit(&state).await?;
     Ok(StatusCode::NO_CONTENT)
 }

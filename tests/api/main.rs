@@ -7,6 +7,7 @@ mod auth;
 mod docs;
 mod errors;
 mod health;
+mod live;
 mod reservations;
 mod service;
 mod staff;

@@ -1,6 +1,8 @@
 //! `TestApp`: the real application on port 0 with its own database.
 
 pub mod postgres;
+pub mod redis;
+pub mod ws;
 
 use std::sync::Once;
 
@@ -16,9 +18,11 @@ pub const TEST_SECRET: &str = "test-secret-key-that-is-long-enough-0123456789";
 
 pub struct TestApp {
     pub address: String,
+    pub port: u16,
     pub http: reqwest::Client,
     /// Superuser access to this test's database, for assertions behind the API.
     pub db: PgPool,
+    pub db_options: PgConnectOptions,
     pub config: Config,
 }
 
@@ -67,8 +71,10 @@ impl TestApp {
         tokio::spawn(app.run_until_stopped(std::future::pending()));
         TestApp {
             address: format!("http://127.0.0.1:{port}"),
+            port,
             http: reqwest::Client::new(),
-            db: postgres::superuser_pool(db_options).await,
+            db: postgres::superuser_pool(db_options.clone()).await,
+            db_options,
             config,
         }
     }

@@ -1,0 +1,52 @@
+//! `GET /restaurants/{id}/events`: the live-update log over HTTP.
+
+use axum::{Json, extract::State};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use super::{Event, event};
+use crate::{
+    auth::AuthUser,
+    error::{ApiError, ApiResult, ErrorBody, FieldError, ValidationErrorBody},
+    http::{AppPath, AppQuery},
+    state::AppState,
+};
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct EventsQuery {
+    /// Events after this `seq` (default 0: from the start of what is kept).
+    pub since: Option<i64>,
+    /// 1 to 1000, default 500.
+    pub limit: Option<i64>,
+}
+
+/// Events after `since`, oldest first. 410 `resync_required` when some of
+/// them are no longer kept: reload the state, then follow from the latest `seq`.
+#[utoipa::path(get, path = "/restaurants/{restaurant_id}/events", tag = "live", security(("bearer" = [])),
+    params(("restaurant_id" = Uuid, Path), EventsQuery),
+    responses((status = 200, body = [Event]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 410, description = "Events after `since` were purged", body = ErrorBody),
+        (status = 422, body = ValidationErrorBody)))]
+pub async fn list_events(
+    State(state): State<AppState>,
+    user: AuthUser,
+    AppPath(restaurant_id): AppPath<Uuid>,
+    AppQuery(query): AppQuery<EventsQuery>,
+) -> ApiResult<Json<Vec<Event>>> {
+    let limit = query.limit.unwrap_or(500);
+    if !(1..=1000).contains(&limit) {
+        return Err(FieldError::query("limit", "must be between 1 and 1000", "value_error").into());
+    }
+    let mut tenant = user.open(&state, restaurant_id).await?;
+    let latest = event::latest_seq(&mut tenant.tx).await?;
+    let since = query.since.unwrap_or(0);
+    if since != 0 && !event::can_replay_from(&mut tenant.tx, since, latest).await? {
+        return Err(ApiError::Gone(
+            "events after this seq are no longer kept; reload and resume from the latest seq",
+        ));
+    }
+    let events = event::events_after(&mut tenant.tx, since, latest, limit).await?;
+    tenant.commit(&state).await?;
+    Ok(Json(events))
+}

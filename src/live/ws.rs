@@ -1,0 +1,283 @@
+//! `WS /restaurants/{id}/live`: authenticated at the handshake, then `hello`,
+//! an exact replay after `since`, and live events in `seq` order with no gaps
+//! or duplicates. Close codes: 4001 re-authenticate (token expired, session
+//! revoked), 4008 too slow (reconnect with `since`), 1001 server going away.
+
+use std::time::{Duration, Instant};
+
+use axum::{
+    extract::{
+        State, WebSocketUpgrade,
+        ws::rejection::WebSocketUpgradeRejection,
+        ws::{CloseFrame, Message, WebSocket},
+    },
+    http::{HeaderMap, header},
+    response::Response,
+};
+use futures_util::{SinkExt, StreamExt, stream::SplitSink};
+use serde::Deserialize;
+use serde_json::json;
+use tokio::sync::broadcast::error::RecvError;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use super::{event, hub::Delivery};
+use crate::{
+    auth::{AuthUser, tokens::Claims},
+    db::TenantTx,
+    error::{ApiError, ApiResult, ErrorBody},
+    http::{AppPath, AppQuery, time},
+    state::AppState,
+};
+
+pub const CLOSE_REAUTHENTICATE: u16 = 4001;
+pub const CLOSE_TOO_SLOW: u16 = 4008;
+const CLOSE_GOING_AWAY: u16 = 1001;
+/// Small socket buffers keep an idle connection's memory in single-digit KiB.
+const SOCKET_BUFFER: usize = 4096;
+const MAX_INCOMING_MESSAGE: usize = 64 * 1024;
+/// A client that cannot take a message for this long is dropped.
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+const REPLAY_PAGE: i64 = 500;
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct LiveQuery {
+    /// The access token, for clients that cannot set headers.
+    pub token: Option<String>,
+    /// Replay every event after this `seq` before live ones.
+    pub since: Option<i64>,
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .map(str::trim)
+}
+
+/// Live updates for one restaurant over a WebSocket (see the README for the protocol).
+#[utoipa::path(get, path = "/restaurants/{restaurant_id}/live", tag = "live",
+    params(("restaurant_id" = Uuid, Path), LiveQuery),
+    responses((status = 101, description = "Switching to the WebSocket protocol"),
+        (status = 400, description = "Not a WebSocket upgrade", body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn live(
+    State(state): State<AppState>,
+    AppPath(restaurant_id): AppPath<Uuid>,
+    AppQuery(query): AppQuery<LiveQuery>,
+    headers: HeaderMap,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> ApiResult<Response> {
+    let token = bearer(&headers)
+        .or(query.token.as_deref())
+        .ok_or(ApiError::Unauthorized("missing token"))?;
+    let user = AuthUser::from_token(&state, token)?;
+    let tenant = user.open(&state, restaurant_id).await?;
+    tenant.commit(&state).await?;
+    let upgrade = upgrade.map_err(|rejection| ApiError::BadRequest(rejection.body_text()))?;
+    Ok(upgrade
+        .read_buffer_size(SOCKET_BUFFER)
+        .write_buffer_size(SOCKET_BUFFER)
+        .max_message_size(MAX_INCOMING_MESSAGE)
+        .on_upgrade(move |socket| async move {
+            Connection::new(state, user.claims, socket)
+                .run(query.since)
+                .await;
+        }))
+}
+
+struct Connection {
+    state: AppState,
+    claims: Claims,
+    sink: SplitSink<WebSocket, Message>,
+    stream: futures_util::stream::SplitStream<WebSocket>,
+    /// The last `seq` this client has been sent.
+    last_sent: i64,
+    last_heard: Instant,
+}
+
+/// Why the loop ended: a close to send, or nothing (the peer is gone).
+type Ending = Option<(u16, &'static str)>;
+
+impl Connection {
+    fn new(state: AppState, claims: Claims, socket: WebSocket) -> Self {
+        let (sink, stream) = socket.split();
+        Self {
+            state,
+            claims,
+            sink,
+            stream,
+            last_sent: 0,
+            last_heard: Instant::now(),
+        }
+    }
+
+    fn restaurant_id(&self) -> Uuid {
+        self.claims.rid
+    }
+
+    async fn run(mut self, since: Option<i64>) {
+        // Subscribe before reading the log, so nothing falls between the two.
+        let mut deliveries = self.state.live.subscribe(self.restaurant_id());
+        let ending = match self.greet(since).await {
+            Ok(()) => self.serve(&mut deliveries).await,
+            Err(error) => {
+                tracing::warn!(error = %error, "live: could not start a connection");
+                Some((1011, "internal error"))
+            }
+        };
+        if let Some((code, reason)) = ending {
+            let frame = CloseFrame {
+                code,
+                reason: reason.into(),
+            };
+            let _ = tokio::time::timeout(SEND_TIMEOUT, self.sink.send(Message::Close(Some(frame))))
+                .await;
+        }
+    }
+
+    /// Sends `hello` with the latest `seq`, then the replay after `since`.
+    async fn greet(&mut self, since: Option<i64>) -> ApiResult<()> {
+        let mut tx = TenantTx::begin(&self.state.db, self.restaurant_id()).await?;
+        let latest = event::latest_seq(&mut tx).await?;
+        let replayable = match since {
+            Some(since) => event::can_replay_from(&mut tx, since, latest).await?,
+            None => true,
+        };
+        tx.commit().await?;
+        let hello = json!({"type": "hello", "seq": latest, "restaurant_id": self.restaurant_id(),
+            "timestamp": time::format(&chrono::Utc::now())});
+        self.send_text(hello.to_string()).await?;
+        match since {
+            Some(since) if replayable => {
+                self.last_sent = since;
+                self.send_from_log(latest).await?;
+            }
+            Some(_) => {
+                self.last_sent = latest;
+                self.send_text(json!({"type": "resync_required", "seq": latest}).to_string())
+                    .await?;
+            }
+            None => self.last_sent = latest,
+        }
+        Ok(())
+    }
+
+    /// Sends every logged event after `last_sent` up to `until`.
+    async fn send_from_log(&mut self, until: i64) -> ApiResult<()> {
+        while self.last_sent < until {
+            let mut tx = TenantTx::begin(&self.state.db, self.restaurant_id()).await?;
+            let page = event::events_after(&mut tx, self.last_sent, until, REPLAY_PAGE).await?;
+            tx.commit().await?;
+            if page.is_empty() {
+                break;
+            }
+            for event in page {
+                self.last_sent = event.seq;
+                self.send_text(serde_json::to_string(&event).expect("events serialise"))
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn send_text(&mut self, text: String) -> ApiResult<()> {
+        match tokio::time::timeout(SEND_TIMEOUT, self.sink.send(Message::Text(text.into()))).await {
+            Ok(Ok(())) => Ok(()),
+            _ => Err(ApiError::Unavailable("the client is not reading")),
+        }
+    }
+
+    async fn serve(
+        &mut self,
+        deliveries: &mut tokio::sync::broadcast::Receiver<Delivery>,
+    ) -> Ending {
+        let config = &self.state.config;
+        let mut ping = tokio::time::interval(config.live_ping_interval);
+        ping.reset();
+        let idle_limit = config.live_idle_timeout;
+        let expires_in =
+            u64::try_from(self.claims.exp - chrono::Utc::now().timestamp()).unwrap_or(0);
+        let expiry = tokio::time::sleep(Duration::from_secs(expires_in));
+        tokio::pin!(expiry);
+        let mut stopping = self.state.live.stopping();
+        loop {
+            tokio::select! {
+                delivery = deliveries.recv() => match delivery {
+                    Ok(Delivery::Event(event, json)) => {
+                        if let Err(ending) = self.forward(&event, &json).await { return ending; }
+                    }
+                    Ok(Delivery::Revoked(user)) if user == self.claims.sub => {
+                        if !self.session_live().await { return Some((CLOSE_REAUTHENTICATE, "session ended")); }
+                    }
+                    Ok(Delivery::Revoked(_)) => {}
+                    Err(RecvError::Lagged(_)) => return Some((CLOSE_TOO_SLOW, "too slow: reconnect with since")),
+                    Err(RecvError::Closed) => return Some((CLOSE_GOING_AWAY, "restarting")),
+                },
+                incoming = self.stream.next() => {
+                    self.last_heard = Instant::now();
+                    match incoming {
+                        Some(Ok(Message::Text(text))) => {
+                            if let Err(ending) = self.answer(&text).await { return ending; }
+                        }
+                        Some(Ok(Message::Close(_)) | Err(_)) | None => return None,
+                        Some(Ok(_)) => {}
+                    }
+                }
+                _ = ping.tick() => {
+                    if self.last_heard.elapsed() > idle_limit {
+                        return Some((CLOSE_GOING_AWAY, "idle"));
+                    }
+                    if !self.session_live().await {
+                        return Some((CLOSE_REAUTHENTICATE, "session ended"));
+                    }
+                    if tokio::time::timeout(SEND_TIMEOUT, self.sink.send(Message::Ping(Default::default()))).await.is_err() {
+                        return None;
+                    }
+                }
+                () = &mut expiry => return Some((CLOSE_REAUTHENTICATE, "token expired")),
+                _ = stopping.changed() => return Some((CLOSE_GOING_AWAY, "server shutting down")),
+            }
+        }
+    }
+
+    /// Sends a live event, first filling from the log any gap before it.
+    async fn forward(&mut self, event: &event::Event, json: &str) -> Result<(), Ending> {
+        if event.seq <= self.last_sent {
+            return Ok(()); // Already sent during the replay.
+        }
+        if event.seq > self.last_sent + 1 && self.send_from_log(event.seq - 1).await.is_err() {
+            return Err(None);
+        }
+        self.last_sent = event.seq;
+        self.send_text(json.to_owned()).await.map_err(|_| None)?;
+        if event.concerns_user(self.claims.sub) && !self.session_live().await {
+            return Err(Some((CLOSE_REAUTHENTICATE, "session ended")));
+        }
+        Ok(())
+    }
+
+    /// `{"type": "ping"}` is answered with a pong; anything else is ignored.
+    async fn answer(&mut self, text: &str) -> Result<(), Ending> {
+        let is_ping =
+            serde_json::from_str::<serde_json::Value>(text).is_ok_and(|v| v["type"] == "ping");
+        if is_ping {
+            let pong = json!({"type": "pong", "timestamp": time::format(&chrono::Utc::now())});
+            self.send_text(pong.to_string()).await.map_err(|_| None)?;
+        }
+        Ok(())
+    }
+
+    /// Whether the session is still live and its user active.
+    async fn session_live(&self) -> bool {
+        match TenantTx::begin_session(&self.state.db, self.restaurant_id(), self.claims.sid).await {
+            Ok((tx, role)) => {
+                let _ = tx.commit().await;
+                role.is_some()
+            }
+            // A database hiccup is not a revocation; the next check decides.
+            Err(_) => true,
+        }
+    }
+}

@@ -1,0 +1,345 @@
+//! Live updates over real WebSockets: the handshake's authentication, each
+//! event's content, exact replay, liveness, revocation, several instances
+//! through a real Redis (also while it is down), and slow clients.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::{
+    Account, TEST_SECRET, TestApp, json_of,
+    redis::RedisServer,
+    test_config,
+    ws::{Ended, LiveClient, connect, connect_with_receive_buffer},
+};
+
+async fn live(app: &TestApp, who: &Account, query: &str) -> LiveClient {
+    let mut client = connect(app.port, &who.restaurant_id, &who.token, query)
+        .await
+        .expect("connected");
+    let hello = client.next_json().await;
+    assert_eq!(hello["type"], "hello", "{hello}");
+    client
+}
+
+fn id(value: &Value) -> &str {
+    value["id"].as_str().unwrap()
+}
+
+#[tokio::test]
+async fn every_change_arrives_as_an_event_with_the_contract_envelope_and_rising_seq() {
+    let app = TestApp::spawn().await;
+    let owner = app.register().await;
+    let mut client = live(&app, &owner, "").await;
+
+    let table = app.create_table(&owner, "A1", 4).await;
+    let guest = app.create_reservation(&owner, "Ann", 2, None).await;
+    let seat = json!({"status": "seated", "assignedTableId": id(&table)});
+    let (_, seated) = app
+        .put(&owner, &format!("/reservations/{}", id(&guest)), seat)
+        .await;
+    app.put(
+        &owner,
+        &format!("/tables/{}", id(&table)),
+        json!({"status": "available"}),
+    )
+    .await;
+    let spare = app.create_table(&owner, "B1", 2).await;
+    let delete = app
+        .call(
+            Method::DELETE,
+            &owner.path(&format!("/tables/{}", id(&spare))),
+            &owner.token,
+            None,
+        )
+        .await;
+    assert_eq!(delete.status(), 204);
+
+    let events = client.events(8).await;
+    let kinds: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "table_update",
+            "reservation_update",
+            "table_update",
+            "reservation_update",
+            "table_update",
+            "reservation_update",
+            "table_update",
+            "table_delete"
+        ]
+    );
+    let seqs: Vec<i64> = events.iter().map(|e| e["seq"].as_i64().unwrap()).collect();
+    assert_eq!(
+        seqs,
+        (1..=8).collect::<Vec<_>>(),
+        "gap-free, in order, from 1"
+    );
+    for event in &events {
+        let mut keys: Vec<&str> = event
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        assert_eq!(keys, ["data", "restaurant_id", "seq", "timestamp", "type"]);
+        assert_eq!(event["restaurant_id"], owner.restaurant_id.as_str());
+        assert!(event["timestamp"].as_str().unwrap().ends_with('Z'));
+    }
+    assert_eq!(events[0]["data"], table, "table_update carries the table");
+    assert_eq!(
+        events[3]["data"], seated,
+        "reservation_update carries the reservation"
+    );
+    assert_eq!(events[7]["data"], json!({"id": id(&spare)}));
+}
+
+#[tokio::test]
+async fn since_replays_exactly_the_missed_events_then_continues_live() {
+    let app = TestApp::spawn().await;
+    let owner = app.register().await;
+    for number in ["A1", "A2", "A3"] {
+        app.create_table(&owner, number, 2).await;
+    }
+
+    let mut client = connect(app.port, &owner.restaurant_id, &owner.token, "?since=1")
+        .await
+        .unwrap();
+    let hello = client.next_json().await;
+    assert_eq!(
+        (hello["type"].as_str(), hello["seq"].as_i64()),
+        (Some("hello"), Some(3))
+    );
+    let replayed = client.events(2).await;
+    app.create_table(&owner, "A4", 2).await;
+    let live_event = client.events(1).await;
+
+    let numbers: Vec<&str> = replayed
+        .iter()
+        .chain(&live_event)
+        .map(|e| e["data"]["tableNumber"].as_str().unwrap())
+        .collect();
+    assert_eq!(numbers, ["A2", "A3", "A4"]);
+    let (status, over_http) = json_of(
+        app.call(
+            Method::GET,
+            &owner.path("/events?since=1&limit=1"),
+            &owner.token,
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(over_http.as_array().unwrap().len(), 1);
+    assert_eq!(over_http[0], replayed[0]);
+}
+
+#[tokio::test]
+async fn a_since_that_is_no_longer_kept_gets_resync_required() {
+    let app = TestApp::spawn().await;
+    let owner = app.register().await;
+    app.create_table(&owner, "A1", 2).await;
+    app.create_table(&owner, "A2", 2).await;
+    sqlx::query("select auth_private.purge_events('0 seconds')")
+        .execute(&app.db)
+        .await
+        .unwrap();
+
+    let mut client = connect(app.port, &owner.restaurant_id, &owner.token, "?since=0")
+        .await
+        .unwrap();
+    assert_eq!(client.next_json().await["type"], "hello");
+    let resync = client.next_json().await;
+
+    assert_eq!(resync["type"], "resync_required");
+    let (status, body) = json_of(
+        app.call(
+            Method::GET,
+            &owner.path("/events?since=1"),
+            &owner.token,
+            None,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((status, &body["code"]), (410, &json!("resync_required")));
+}
+
+#[tokio::test]
+async fn unauthenticated_expired_and_cross_tenant_connections_are_refused_before_any_data() {
+    let app = TestApp::spawn().await;
+    let owner = app.register().await;
+    let other = app.register().await;
+    let expired = {
+        let claims = json!({"sub": owner.user_id, "rid": owner.restaurant_id, "sid": uuid::Uuid::new_v4(),
+            "role": "owner", "iat": 0, "exp": 1, "iss": "qtable", "aud": "qtable-api"});
+        let key = jsonwebtoken::EncodingKey::from_secret(TEST_SECRET.as_bytes());
+        jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &key).unwrap()
+    };
+
+    assert_eq!(
+        connect(app.port, &owner.restaurant_id, "", "").await.err(),
+        Some(401)
+    );
+    assert_eq!(
+        connect(app.port, &owner.restaurant_id, "not-a-jwt", "")
+            .await
+            .err(),
+        Some(401)
+    );
+    assert_eq!(
+        connect(app.port, &owner.restaurant_id, &expired, "")
+            .await
+            .err(),
+        Some(401)
+    );
+    assert_eq!(
+        connect(app.port, &owner.restaurant_id, &other.token, "")
+            .await
+            .err(),
+        Some(403)
+    );
+    let query = format!("?token={}", owner.token);
+    let mut by_query = connect(app.port, &owner.restaurant_id, "", &query)
+        .await
+        .expect("?token= works");
+    assert_eq!(by_query.next_json().await["type"], "hello");
+}
+
+#[tokio::test]
+async fn a_ping_is_answered_with_a_pong() {
+    let app = TestApp::spawn().await;
+    let owner = app.register().await;
+    let mut client = live(&app, &owner, "").await;
+
+    client.send_json(&json!({"type": "ping"})).await;
+
+    let pong = client.next_json().await;
+    assert_eq!(pong["type"], "pong");
+    assert!(pong["timestamp"].as_str().unwrap().ends_with('Z'));
+}
+
+#[tokio::test]
+async fn signing_out_everywhere_or_being_deactivated_closes_the_socket_with_4001() {
+    let app = TestApp::spawn().await;
+    let owner = app.register().await;
+    let host = app.add_staff(&owner, "staff").await;
+    let manager = app.add_staff(&owner, "manager").await;
+    let mut host_socket = live(&app, &host, "").await;
+    let mut manager_socket = live(&app, &manager, "").await;
+
+    let everywhere = json!({"refresh_token": host.refresh_token, "everywhere": true});
+    assert_eq!(
+        app.post_json("/auth/logout", everywhere).await.status(),
+        204
+    );
+    let off = json!({"active": false});
+    assert_eq!(
+        app.put(&owner, &format!("/staff/{}", manager.user_id), off)
+            .await
+            .0,
+        200
+    );
+
+    assert_eq!(host_socket.until_closed().await, Ended::Closed(4001));
+    assert_eq!(manager_socket.until_closed().await, Ended::Closed(4001));
+}
+
+#[tokio::test]
+async fn a_change_through_instance_a_reaches_a_client_on_instance_b_through_redis() {
+    let redis = RedisServer::start();
+    let mut config = test_config();
+    config.redis_url = Some(qtable::config::Secret::new(redis.url.clone()));
+    config.redis_channel_prefix = format!("test-{}", uuid::Uuid::new_v4().simple());
+    let a = TestApp::spawn_with(config.clone()).await;
+    let b = TestApp::spawn_on(config, a.db_options.clone()).await;
+    let owner = a.register().await;
+    let mut on_b = live(&b, &owner, "").await;
+
+    let table = a.create_table(&owner, "A1", 4).await;
+
+    let event = on_b.events(1).await.remove(0);
+    assert_eq!(
+        (event["type"].as_str(), &event["data"]),
+        (Some("table_update"), &table)
+    );
+}
+
+#[tokio::test]
+async fn with_redis_stopped_writes_succeed_and_clients_on_both_instances_get_every_event_in_order()
+{
+    let mut redis = RedisServer::start();
+    let mut config = test_config();
+    config.redis_url = Some(qtable::config::Secret::new(redis.url.clone()));
+    config.redis_channel_prefix = format!("test-{}", uuid::Uuid::new_v4().simple());
+    let a = TestApp::spawn_with(config.clone()).await;
+    let b = TestApp::spawn_on(config, a.db_options.clone()).await;
+    let owner = a.register().await;
+    let mut on_a = live(&a, &owner, "").await;
+    let mut on_b = live(&b, &owner, "").await;
+    a.create_table(&owner, "T0", 2).await;
+    assert_eq!(
+        on_b.events(1).await[0]["seq"],
+        1,
+        "Redis works before the outage"
+    );
+    on_a.events(1).await;
+
+    redis.stop();
+    for n in 1..=5 {
+        // Alternate instances: each client needs the other instance's writes.
+        let via = if n % 2 == 0 { &a } else { &b };
+        via.create_table(&owner, &format!("T{n}"), 2).await;
+    }
+    redis.restart();
+    a.create_table(&owner, "T6", 2).await;
+
+    for client in [&mut on_a, &mut on_b] {
+        let numbers: Vec<String> = client
+            .events(6)
+            .await
+            .iter()
+            .map(|e| e["data"]["tableNumber"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(numbers, ["T1", "T2", "T3", "T4", "T5", "T6"]);
+    }
+}
+
+#[tokio::test]
+async fn a_client_too_slow_to_keep_up_is_closed_with_4008_while_others_keep_receiving() {
+    let mut config = test_config();
+    config.live_queue_capacity = 8;
+    let app = TestApp::spawn_with(config).await;
+    let owner = app.register().await;
+    let guest = app.create_reservation(&owner, "Slow", 2, None).await;
+    let path = format!("/reservations/{}", id(&guest));
+    let mut slow =
+        connect_with_receive_buffer(app.port, &owner.restaurant_id, &owner.token, "", Some(4096))
+            .await
+            .unwrap();
+    let mut fast = live(&app, &owner, "").await;
+    let writes = 400;
+
+    // The slow client reads nothing while big events pile up past every buffer.
+    let reader = tokio::spawn(async move {
+        let events = fast.events(writes).await;
+        events
+            .iter()
+            .map(|e| e["seq"].as_i64().unwrap())
+            .collect::<Vec<_>>()
+    });
+    for n in 0..writes {
+        let notes = format!("{n}{}", "x".repeat(1900));
+        assert_eq!(app.put(&owner, &path, json!({"notes": notes})).await.0, 200);
+    }
+
+    let seqs = reader.await.unwrap();
+    assert_eq!(
+        seqs,
+        (2..2 + writes as i64).collect::<Vec<_>>(),
+        "the fast client got every event in order"
+    );
+    assert_eq!(slow.until_closed().await, Ended::Closed(4008));
+}
