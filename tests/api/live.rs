@@ -343,3 +343,14 @@ async fn a_client_too_slow_to_keep_up_is_closed_with_4008_while_others_keep_rece
     );
     assert_eq!(slow.until_closed().await, Ended::Closed(4008));
 }
+
+#[tokio::test]
+async fn a_socket_is_closed_with_4001_when_its_token_expires() {
+    let mut config = test_config();
+    config.access_token_ttl = std::time::Duration::from_secs(2);
+    let app = TestApp::spawn_with(config).await;
+    let owner = app.register().await;
+    let mut client = live(&app, &owner, "").await;
+
+    assert_eq!(client.until_closed().await, Ended::Closed(4001));
+}

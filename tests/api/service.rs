@@ -22,6 +22,11 @@ struct Served {
 }
 
 fn serve(data_dir: &Path) -> Served {
+    serve_with(data_dir, &[])
+}
+
+/// `qtable serve` with only the given variables (plus a data dir, port 0 and JSON logs).
+fn serve_with(data_dir: &Path, vars: &[(&str, &str)]) -> Served {
     let mut child = Command::new(BIN)
         .arg("serve")
         .env_clear()
@@ -30,6 +35,7 @@ fn serve(data_dir: &Path) -> Served {
         .env("HOST", "127.0.0.1")
         .env("PORT", "0")
         .env("LOG_FORMAT", "json")
+        .envs(vars.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -202,4 +208,46 @@ fn openapi_subcommand_prints_the_document() {
 
     let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert!(document["paths"]["/health"].is_object());
+}
+
+#[tokio::test]
+async fn with_database_url_serve_migrates_an_empty_database_and_migrate_twice_changes_nothing() {
+    let server = crate::helpers::postgres::server();
+    let database = server.create_empty_database().await;
+    let url = server.url_for(&database);
+    let migrate = || {
+        Command::new(BIN)
+            .arg("migrate")
+            .env_clear()
+            .env("DATABASE_URL", &url)
+            .output()
+            .unwrap()
+    };
+
+    assert!(migrate().status.success());
+    assert!(migrate().status.success(), "a second run is a no-op");
+    let dir = data_dir();
+    let mut served = tokio::task::spawn_blocking({
+        let (dir, url) = (dir.clone(), url.clone());
+        move || serve_with(&dir, &[("DATABASE_URL", &url)])
+    })
+    .await
+    .unwrap();
+
+    assert_healthy(&served).await;
+    let register = reqwest::Client::new()
+        .post(served.url("/auth/register"))
+        .json(&serde_json::json!({"restaurant_name": "R", "email": "a@b.co", "password": "password123",
+            "first_name": "A", "last_name": "B"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(register.status(), 201, "the schema is in place");
+    assert!(
+        !dir.join("postgres").exists(),
+        "no embedded cluster with DATABASE_URL"
+    );
+    served.signal(Signal::SIGTERM);
+    assert!(served.child.wait().unwrap().success());
+    std::fs::remove_dir_all(dir).ok();
 }

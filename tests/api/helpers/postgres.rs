@@ -12,6 +12,8 @@ use sqlx::{ConnectOptions, Connection, PgPool, postgres::PgConnectOptions};
 pub struct TestServer {
     /// A superuser connection to the server's `postgres` database.
     pub admin: PgConnectOptions,
+    /// The server's URL with `{db}` in place of the database name.
+    url_pattern: String,
     template: String,
     _cluster: Option<EmbeddedPostgres>,
 }
@@ -28,8 +30,12 @@ pub fn server() -> &'static TestServer {
 }
 
 fn start() -> anyhow::Result<TestServer> {
-    let (admin, cluster) = match std::env::var("TEST_DATABASE_URL") {
-        Ok(url) => (PgConnectOptions::from_str(&url)?, None),
+    let (admin, cluster, url_pattern) = match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) => (
+            PgConnectOptions::from_str(&url)?,
+            None,
+            with_database_placeholder(&url),
+        ),
         Err(_) => {
             let root = tempfile::Builder::new()
                 .prefix("qtable-test-")
@@ -40,7 +46,10 @@ fn start() -> anyhow::Result<TestServer> {
                 ephemeral: true,
                 max_connections: 400,
             })?;
-            (cluster.connect_options("postgres"), Some(cluster))
+            let admin = cluster.connect_options("postgres");
+            let socket = admin.get_socket().expect("a socket").display().to_string();
+            let pattern = format!("postgres://postgres@localhost/{{db}}?host={socket}");
+            (admin, Some(cluster), pattern)
         }
     };
     let template = format!("qtable_template_{}", uuid::Uuid::new_v4().simple());
@@ -50,6 +59,7 @@ fn start() -> anyhow::Result<TestServer> {
         .block_on(create_template(&admin, &template))?;
     Ok(TestServer {
         admin,
+        url_pattern,
         template,
         _cluster: cluster,
     })
@@ -73,7 +83,40 @@ pub async fn execute(admin: &PgConnectOptions, statement: &str) -> anyhow::Resul
     Ok(())
 }
 
+/// `postgres://u:p@h:5432/db?x` -> `postgres://u:p@h:5432/{db}?x`.
+fn with_database_placeholder(url: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let host_end = base[scheme_end..]
+        .find('/')
+        .map_or(base.len(), |i| scheme_end + i);
+    let mut pattern = format!("{}/{{db}}", &base[..host_end]);
+    if let Some(query) = query {
+        pattern = format!("{pattern}?{query}");
+    }
+    pattern
+}
+
 impl TestServer {
+    /// A URL for `database` on this server, as `DATABASE_URL` takes it.
+    pub fn url_for(&self, database: &str) -> String {
+        self.url_pattern.replace("{db}", database)
+    }
+
+    /// A new, empty database (no migrations).
+    pub async fn create_empty_database(&self) -> String {
+        let name = format!("e_{}", uuid::Uuid::new_v4().simple());
+        execute(
+            &self.admin,
+            &format!("create database {}", quote_ident(&name)),
+        )
+        .await
+        .expect("creating a database");
+        name
+    }
+
     /// A fresh database, a copy of the migrated template.
     pub async fn create_database(&self) -> PgConnectOptions {
         let name = format!("t_{}", uuid::Uuid::new_v4().simple());
