@@ -131,7 +131,20 @@ impl TenantTx {
         Self::open(pool, restaurant_id, Some(session_id)).await
     }
 
+    /// Nothing has happened yet when this fails, so a connection that died
+    /// with a restarted database (discarded on that error) is retried once.
     async fn open(
+        pool: &PgPool,
+        restaurant_id: Uuid,
+        session_id: Option<Uuid>,
+    ) -> Result<(Self, Option<StaffRole>), sqlx::Error> {
+        match Self::try_open(pool, restaurant_id, session_id).await {
+            Err(sqlx::Error::Io(_)) => Self::try_open(pool, restaurant_id, session_id).await,
+            other => other,
+        }
+    }
+
+    async fn try_open(
         pool: &PgPool,
         restaurant_id: Uuid,
         session_id: Option<Uuid>,

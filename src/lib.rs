@@ -10,6 +10,7 @@ pub mod error;
 pub mod health;
 pub mod http;
 pub mod live;
+pub mod metrics;
 pub mod reservations;
 pub mod restaurants;
 pub mod staff;

@@ -113,6 +113,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(reservations::router())
         .merge(activity::router())
         .merge(live::router())
+        .merge(crate::metrics::router())
 }
 
 /// The OpenAPI document, as served at `/openapi.json`.
@@ -142,6 +143,13 @@ pub fn router(state: AppState) -> Router {
 pub fn layered(routes: Router<AppState>, state: AppState) -> Router {
     let request_timeout = state.config.request_timeout;
     let cors = cors_layer(&state.config.cors_origins);
+    // Browsers must only ever reach a production instance over HTTPS.
+    let hsts = state.config.is_production().then(|| {
+        SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+        )
+    });
     routes
         .fallback(|| async { ApiError::NotFound("route") })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
@@ -154,10 +162,12 @@ pub fn layered(routes: Router<AppState>, state: AppState) -> Router {
                         .on_response(DefaultOnResponse::new().level(Level::INFO)),
                 )
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                .layer(middleware::from_fn(crate::metrics::track))
                 .layer(SetResponseHeaderLayer::overriding(
                     header::X_CONTENT_TYPE_OPTIONS,
                     HeaderValue::from_static("nosniff"),
                 ))
+                .option_layer(hsts)
                 .layer(CatchPanicLayer::custom(|_| {
                     ApiError::Internal(anyhow::anyhow!("a request handler panicked"))
                         .into_response()
@@ -181,7 +191,9 @@ fn request_span(request: &Request) -> tracing::Span {
         .get(REQUEST_ID)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("-");
-    tracing::info_span!("request", method = %request.method(), route, request_id)
+    // Filled in once the caller is authenticated.
+    let (restaurant_id, user_id) = (tracing::field::Empty, tracing::field::Empty);
+    tracing::info_span!("request", method = %request.method(), route, request_id, restaurant_id, user_id)
 }
 
 /// A request that outlives the limit is answered 503; its work is dropped.

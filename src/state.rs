@@ -28,6 +28,8 @@ impl AppState {
             .as_ref()
             .ok_or_else(|| anyhow::anyhow!("SECRET_KEY: not set"))?;
         let tokens = TokenKeys::new(secret, config.access_token_ttl, config.refresh_token_ttl);
+        // Install the metrics recorder before anything records.
+        crate::metrics::handle();
         let live = live::start(&config, db.clone())?;
         Ok(Self {
             db,

@@ -57,6 +57,10 @@ impl AuthUser {
             .tokens
             .verify(token)
             .ok_or(ApiError::Unauthorized("invalid or expired token"))?;
+        // The request span (and so every log line of the request) names the caller.
+        let span = tracing::Span::current();
+        span.record("restaurant_id", tracing::field::display(claims.rid));
+        span.record("user_id", tracing::field::display(claims.sub));
         Ok(Self { claims })
     }
 

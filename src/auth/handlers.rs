@@ -133,6 +133,7 @@ pub async fn login(
     let stored = candidate.as_ref().map(|c| c.password_hash.clone());
     if !password::verify(body.password.clone(), stored.clone()).await? {
         state.throttle.record_failure(&keys);
+        metrics::counter!(crate::metrics::LOGIN_FAILURES).increment(1);
         return Err(BAD_CREDENTIALS);
     }
     let candidate = candidate.ok_or(BAD_CREDENTIALS)?;

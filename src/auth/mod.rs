@@ -19,6 +19,8 @@ pub(crate) mod queries;
 pub mod throttle;
 pub mod tokens;
 
+use axum::http::{HeaderValue, header};
+use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub use extract::{AuthUser, Tenant};
@@ -26,6 +28,11 @@ pub use extract::{AuthUser, Tenant};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
+    // Tokens and account data must never be stored by a cache along the way.
+    let no_store = SetResponseHeaderLayer::overriding(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store"),
+    );
     OpenApiRouter::new()
         .routes(routes!(handlers::register))
         .routes(routes!(handlers::login))
@@ -33,4 +40,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(handlers::logout))
         .routes(routes!(handlers::change_password))
         .routes(routes!(handlers::me))
+        .layer(no_store)
 }

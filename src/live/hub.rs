@@ -84,6 +84,7 @@ impl Hub {
 
     /// Announces committed events: to this instance's rooms, and to the others.
     pub fn publish(&self, events: Vec<Event>) {
+        metrics::counter!(crate::metrics::EVENTS_PUBLISHED).increment(events.len() as u64);
         for event in events {
             if let Some(outbound) = &self.inner.outbound {
                 // Full or closed: other instances find the event in the log instead.

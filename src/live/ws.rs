@@ -118,6 +118,13 @@ impl Connection {
     }
 
     async fn run(mut self, since: Option<i64>) {
+        let connections = metrics::gauge!(crate::metrics::LIVE_CONNECTIONS);
+        connections.increment(1.0);
+        self.run_connected(since).await;
+        connections.decrement(1.0);
+    }
+
+    async fn run_connected(&mut self, since: Option<i64>) {
         // Subscribe before reading the log, so nothing falls between the two.
         let mut deliveries = self.state.live.subscribe(self.restaurant_id());
         let ending = match self.greet(since).await {
@@ -252,6 +259,7 @@ impl Connection {
         }
         self.last_sent = event.seq;
         self.send_text(json.to_owned()).await.map_err(|_| None)?;
+        metrics::counter!(crate::metrics::EVENTS_DELIVERED).increment(1);
         if event.concerns_user(self.claims.sub) && !self.session_live().await {
             return Err(Some((CLOSE_REAUTHENTICATE, "session ended")));
         }

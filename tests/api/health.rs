@@ -2,9 +2,13 @@
 
 use std::time::{Duration, Instant};
 
-use qtable::embedded_pg::{ClusterOptions, EmbeddedPostgres};
+use qtable::embedded_pg::ClusterOptions;
 
-use crate::helpers::{TestApp, json_of, test_config};
+use crate::helpers::{
+    TestApp, json_of,
+    postgres::{private_cluster_options, start_private_cluster, stop_private_cluster},
+    test_config,
+};
 
 #[tokio::test]
 async fn health_is_ok_with_a_working_database() {
@@ -17,33 +21,14 @@ async fn health_is_ok_with_a_working_database() {
     assert_eq!(body["database"], "ok");
 }
 
-fn start_cluster(options: &ClusterOptions) -> EmbeddedPostgres {
-    EmbeddedPostgres::start(options).expect("starting a cluster")
-}
-
 #[tokio::test]
 async fn health_answers_503_within_3_seconds_while_the_database_is_down_and_recovers() {
-    // A cluster of this test's own, so stopping it disturbs no other test.
-    let root = tempfile::Builder::new()
-        .prefix("qtable-health-")
-        .tempdir()
-        .unwrap()
-        .keep();
-    let options = ClusterOptions {
-        root,
-        ephemeral: false,
-        max_connections: 20,
-    };
-    let opts = options.clone();
-    let cluster = tokio::task::spawn_blocking(move || start_cluster(&opts))
-        .await
-        .unwrap();
+    let options = private_cluster_options("qtable-health-");
+    let cluster = start_private_cluster(&options).await;
     let app = TestApp::spawn_on(test_config(), cluster.connect_options("postgres")).await;
     assert_eq!(app.get("/health").await.status(), 200);
 
-    tokio::task::spawn_blocking(move || cluster.stop().unwrap())
-        .await
-        .unwrap();
+    stop_private_cluster(cluster).await;
     let started = Instant::now();
     let (status, body) = json_of(app.get("/health").await).await;
     assert_eq!(status, 503);
@@ -55,13 +40,11 @@ async fn health_answers_503_within_3_seconds_while_the_database_is_down_and_reco
     );
 
     // The restart reuses the data; this time the cluster deletes itself when stopped.
-    let opts = ClusterOptions {
+    let cluster = start_private_cluster(&ClusterOptions {
         ephemeral: true,
         ..options
-    };
-    let cluster = tokio::task::spawn_blocking(move || start_cluster(&opts))
-        .await
-        .unwrap();
+    })
+    .await;
     assert_eq!(
         app.get("/health").await.status(),
         200,

@@ -6,6 +6,7 @@ mod helpers;
 mod auth;
 mod docs;
 mod errors;
+mod hardening;
 mod health;
 mod live;
 mod reservations;

@@ -19,6 +19,9 @@ const BIN: &str = env!("CARGO_BIN_EXE_qtable");
 struct Served {
     child: Child,
     port: u16,
+    /// Everything it has logged (stdout), collected by a thread so the pipe never fills.
+    logs: std::sync::Arc<std::sync::Mutex<String>>,
+    collector: Option<std::thread::JoinHandle<()>>,
 }
 
 fn serve(data_dir: &Path) -> Served {
@@ -40,14 +43,27 @@ fn serve_with(data_dir: &Path, vars: &[(&str, &str)]) -> Served {
         .stderr(Stdio::inherit())
         .spawn()
         .expect("starting qtable");
-    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let logs = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
     // The service logs `listening` with its port once it accepts connections.
-    for line in stdout.lines() {
+    for line in lines.by_ref() {
         let line = line.unwrap();
+        logs.lock().unwrap().push_str(&(line.clone() + "\n"));
         let event: serde_json::Value = serde_json::from_str(&line).unwrap_or_default();
         if event["message"] == "listening" {
             let port = event["port"].as_u64().unwrap() as u16;
-            return Served { child, port };
+            let sink = logs.clone();
+            let collector = std::thread::spawn(move || {
+                for line in lines.map_while(Result::ok) {
+                    sink.lock().unwrap().push_str(&(line + "\n"));
+                }
+            });
+            return Served {
+                child,
+                port,
+                logs,
+                collector: Some(collector),
+            };
         }
     }
     panic!("qtable exited before listening: {:?}", child.wait());
@@ -59,6 +75,14 @@ impl Served {
     }
     fn signal(&self, signal: Signal) {
         kill(Pid::from_raw(self.child.id() as i32), signal).unwrap();
+    }
+
+    /// Stops the service with SIGTERM and returns everything it logged.
+    fn stop_and_collect_logs(mut self) -> String {
+        self.signal(Signal::SIGTERM);
+        assert!(self.child.wait().unwrap().success());
+        self.collector.take().unwrap().join().unwrap();
+        self.logs.lock().unwrap().clone()
     }
 }
 
@@ -249,5 +273,117 @@ async fn with_database_url_serve_migrates_an_empty_database_and_migrate_twice_ch
     );
     served.signal(Signal::SIGTERM);
     assert!(served.child.wait().unwrap().success());
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[tokio::test]
+async fn no_password_token_or_database_password_ever_reaches_the_logs() {
+    let server = crate::helpers::postgres::server();
+    let database = server.create_empty_database().await;
+    let db_password = "db-pass-Zq8Xw";
+    // The test server trusts local connections, so the password is carried but unused.
+    let url =
+        server
+            .url_for(&database)
+            .replacen("postgres@", &format!("postgres:{db_password}@"), 1);
+    let dir = data_dir();
+    let served = tokio::task::spawn_blocking({
+        let (dir, url) = (dir.clone(), url.clone());
+        move || serve_with(&dir, &[("DATABASE_URL", &url), ("RUST_LOG", "debug")])
+    })
+    .await
+    .unwrap();
+    let http = reqwest::Client::new();
+    let password = "pw-Secret-9Kq2";
+    let post = |path: &str, body: serde_json::Value| http.post(served.url(path)).json(&body).send();
+
+    let registered: serde_json::Value = post(
+        "/auth/register",
+        serde_json::json!({"restaurant_name": "R",
+        "email": "log@scan.io", "password": password, "first_name": "A", "last_name": "B"}),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let wrong = post(
+        "/auth/login",
+        serde_json::json!({"email": "log@scan.io", "password": "pw-Wrong-7Yt"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(wrong.status(), 401);
+    let login: serde_json::Value = post(
+        "/auth/login",
+        serde_json::json!({"email": "log@scan.io", "password": password}),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let refreshed: serde_json::Value = post(
+        "/auth/refresh",
+        serde_json::json!({"refresh_token": login["refresh_token"]}),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let access = refreshed["access_token"].as_str().unwrap().to_owned();
+    let restaurant = registered["restaurant_id"].as_str().unwrap().to_owned();
+    let me = http
+        .get(served.url("/auth/me"))
+        .bearer_auth(&access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), 200);
+    let socket_url = format!(
+        "ws://127.0.0.1:{}/restaurants/{restaurant}/live?token={access}",
+        served.port
+    );
+    let (mut socket, _) = tokio_tungstenite::connect_async(socket_url).await.unwrap();
+    futures_util::StreamExt::next(&mut socket)
+        .await
+        .unwrap()
+        .unwrap();
+    drop(socket);
+    let logout = post(
+        "/auth/logout",
+        serde_json::json!({"refresh_token": refreshed["refresh_token"]}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(logout.status(), 204);
+
+    let logs = tokio::task::spawn_blocking(move || served.stop_and_collect_logs())
+        .await
+        .unwrap();
+
+    assert!(
+        logs.contains("request_id") && logs.contains(&restaurant),
+        "structured request logs are there"
+    );
+    let secrets = [
+        password.to_owned(),
+        "pw-Wrong-7Yt".to_owned(),
+        db_password.to_owned(),
+        access,
+        registered["access_token"].as_str().unwrap().to_owned(),
+        registered["refresh_token"].as_str().unwrap().to_owned(),
+        login["access_token"].as_str().unwrap().to_owned(),
+        login["refresh_token"].as_str().unwrap().to_owned(),
+        refreshed["refresh_token"].as_str().unwrap().to_owned(),
+    ];
+    for secret in secrets {
+        assert!(
+            !logs.contains(&secret),
+            "a secret reached the logs: {}...",
+            &secret[..6]
+        );
+    }
     std::fs::remove_dir_all(dir).ok();
 }

@@ -139,3 +139,34 @@ pub async fn superuser_pool(options: PgConnectOptions) -> PgPool {
         .await
         .expect("connecting to the test database")
 }
+
+/// Options for a cluster of a test's own, kept (not deleted) when it stops.
+pub fn private_cluster_options(prefix: &str) -> ClusterOptions {
+    let root = tempfile::Builder::new()
+        .prefix(prefix)
+        .tempdir()
+        .expect("temp dir")
+        .keep();
+    ClusterOptions {
+        root,
+        ephemeral: false,
+        max_connections: 20,
+    }
+}
+
+/// A cluster of a test's own (so stopping it disturbs no other test), started off the runtime.
+pub async fn start_private_cluster(options: &ClusterOptions) -> EmbeddedPostgres {
+    let options = options.clone();
+    tokio::task::spawn_blocking(move || {
+        EmbeddedPostgres::start(&options).expect("starting a cluster")
+    })
+    .await
+    .expect("cluster thread")
+}
+
+/// Stops a cluster, off the runtime.
+pub async fn stop_private_cluster(cluster: EmbeddedPostgres) {
+    tokio::task::spawn_blocking(move || cluster.stop().expect("stopping a cluster"))
+        .await
+        .expect("cluster thread");
+}
