@@ -5,7 +5,11 @@ use axum::{Json, Router};
 use serde::Serialize;
 use utoipa::{
     Modify, OpenApi, ToSchema,
-    openapi::security::{Http, HttpAuthScheme, SecurityScheme},
+    openapi::{
+        Content, Ref, RefOr, ResponseBuilder,
+        path::Operation,
+        security::{Http, HttpAuthScheme, SecurityScheme},
+    },
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 use utoipa_redoc::{Redoc, Servable};
@@ -34,6 +38,76 @@ impl Modify for BearerAuth {
             SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
         );
     }
+}
+
+/// Declares, on every operation, the error answers any of them can give, so
+/// the document lists every status a client can see: 422 (bad path, query or
+/// body), 500, and 503 (database away, request too slow); 401 and 403 where a
+/// token is required; 413 where there is a body. Run on the merged document.
+pub fn add_common_responses(openapi: &mut utoipa::openapi::OpenApi) {
+    for item in openapi.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+        ];
+        for operation in operations.into_iter().flatten() {
+            let secured = operation.security.is_some();
+            let has_body = operation.request_body.is_some();
+            declare(
+                operation,
+                "422",
+                "Invalid path, query or body",
+                "ValidationErrorBody",
+            );
+            declare(
+                operation,
+                "500",
+                "Unexpected failure (details only in the logs)",
+                "ErrorBody",
+            );
+            declare(
+                operation,
+                "503",
+                "Database unavailable or request timed out; retry",
+                "ErrorBody",
+            );
+            if secured {
+                declare(
+                    operation,
+                    "401",
+                    "Missing, invalid or expired token, or session ended",
+                    "ErrorBody",
+                );
+                declare(
+                    operation,
+                    "403",
+                    "Another restaurant, or a role that may not do this",
+                    "ErrorBody",
+                );
+            }
+            if has_body {
+                declare(operation, "413", "Body larger than 64 KiB", "ErrorBody");
+            }
+        }
+    }
+}
+
+fn declare(operation: &mut Operation, status: &str, description: &str, schema: &str) {
+    operation
+        .responses
+        .responses
+        .entry(status.to_owned())
+        .or_insert_with(|| {
+            let content = Content::new(Some(Ref::from_schema_name(schema)));
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content("application/json", content)
+                    .build(),
+            )
+        });
 }
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -118,7 +118,14 @@ fn api_router() -> OpenApiRouter<AppState> {
 
 /// The OpenAPI document, as served at `/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api_router().split_for_parts().1
+    api().1
+}
+
+/// The routes and their document, completed with the common error responses.
+fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (routes, mut api) = api_router().split_for_parts();
+    docs::add_common_responses(&mut api);
+    (routes, api)
 }
 
 /// Kernel send buffer per connection. Bounded, so a client that stops reading
@@ -134,7 +141,7 @@ fn tune_socket(stream: &mut tokio::net::TcpStream) {
 
 /// The whole HTTP surface: every domain router, the docs, fallbacks and layers.
 pub fn router(state: AppState) -> Router {
-    let (api_routes, api) = api_router().split_for_parts();
+    let (api_routes, api) = api();
     layered(api_routes.merge(docs::viewers(api)), state)
 }
 

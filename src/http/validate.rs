@@ -68,6 +68,43 @@ pub fn timezone(field: &str, value: &str) -> Result<(), FieldError> {
     })
 }
 
+/// The largest integer every JSON reader represents exactly (2^53, RFC 7493).
+const MAX_SAFE_NUMBER: f64 = 9_007_199_254_740_992.0;
+
+/// Free-form JSON kept for the app: at most `max_bytes` serialised, and
+/// numbers within ±2^53, so it reads back exactly as it was written.
+pub fn free_json(
+    field: &str,
+    value: &serde_json::Value,
+    max_bytes: usize,
+) -> Result<(), FieldError> {
+    if value.to_string().len() > max_bytes {
+        return Err(FieldError::body(
+            field,
+            format!("must be at most {max_bytes} bytes of JSON"),
+            "value_error",
+        ));
+    }
+    if !numbers_are_safe(value) {
+        return Err(FieldError::body(
+            field,
+            "numbers must be within ±2^53",
+            "value_error",
+        ));
+    }
+    Ok(())
+}
+
+fn numbers_are_safe(value: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) => n.as_f64().is_some_and(|x| x.abs() <= MAX_SAFE_NUMBER),
+        Value::Array(items) => items.iter().all(numbers_are_safe),
+        Value::Object(map) => map.values().all(numbers_are_safe),
+        _ => true,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,6 +127,21 @@ mod tests {
         for bad in ["", "owner", "owner@", "@pizza.com", "a b@c.d", "a@nodot"] {
             assert!(email("email", bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn free_json_is_bounded_in_size_and_number_range() {
+        let ok = serde_json::json!({"theme": "dark", "tables": [1, 2.5, -3]});
+        assert!(free_json("settings", &ok, 1024).is_ok());
+        assert!(free_json("settings", &serde_json::json!({"x": 1e300}), 1024).is_err());
+        assert!(
+            free_json(
+                "settings",
+                &serde_json::json!({"x": "y".repeat(2000)}),
+                1024
+            )
+            .is_err()
+        );
     }
 
     #[test]

@@ -15,6 +15,8 @@ use crate::{
     state::AppState,
 };
 
+const MAX_SETTINGS_BYTES: usize = 16 * 1024;
+
 /// The restaurant's name, time zone and settings.
 #[utoipa::path(get, path = "/restaurants/{restaurant_id}", tag = "restaurants", security(("bearer" = [])),
     params(("restaurant_id" = Uuid, Path)),
@@ -47,6 +49,13 @@ pub async fn update_restaurant(
     }
     if let Some(timezone) = &change.timezone {
         validate::timezone("timezone", timezone)?;
+    }
+    if let Some(settings) = &change.settings {
+        validate::free_json(
+            "settings",
+            &serde_json::Value::Object(settings.clone()),
+            MAX_SETTINGS_BYTES,
+        )?;
     }
     let mut tenant = user.open(&state, restaurant_id).await?;
     tenant.require_manager()?;
