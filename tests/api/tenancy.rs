@@ -224,6 +224,7 @@ fn endpoints(
             None,
         ),
         (Method::GET, a.path("/activity"), None),
+        (Method::GET, a.path("/events?since=0"), None),
         (Method::GET, a.path(""), None),
         (Method::PUT, a.path(""), Some(json!({"name": "Hijacked"}))),
         (Method::GET, a.path("/staff"), None),
