@@ -15,9 +15,18 @@ begin
 end
 $$;
 
--- The login role must be a member to switch to them (as PostgREST's authenticator).
-grant qtable_app to current_user;
-grant qtable_auth to current_user;
+-- The login role must be a member to switch to them (as PostgREST's
+-- authenticator). Granted here unless an administrator already did.
+do $$
+begin
+    if not pg_has_role(current_user, 'qtable_app', 'member') then
+        execute format('grant qtable_app to %I', current_user);
+    end if;
+    if not pg_has_role(current_user, 'qtable_auth', 'member') then
+        execute format('grant qtable_auth to %I', current_user);
+    end if;
+end
+$$;
 
 create schema if not exists app;
 grant usage on schema app to qtable_app, qtable_auth;

@@ -104,10 +104,13 @@ $$;
 -- exactly the columns these functions return; nothing else may execute them.
 create schema auth_private;
 revoke all on schema auth_private from public;
-grant usage on schema auth_private to qtable_auth;
+-- CREATE lets a non-superuser migrator hand the functions below to qtable_auth.
+grant usage, create on schema auth_private to qtable_auth;
 
-create policy auth_lookup on users for select to qtable_auth using (true);
-create policy auth_lookup on refresh_tokens for select to qtable_auth using (true);
+-- `current_user = 'qtable_auth'` holds only inside those functions: members
+-- of the role (the login role) do not inherit this view of every tenant.
+create policy auth_lookup on users for select to qtable_auth using (current_user = 'qtable_auth');
+create policy auth_lookup on refresh_tokens for select to qtable_auth using (current_user = 'qtable_auth');
 grant select (id, restaurant_id, email, password_hash, active) on users to qtable_auth;
 grant select (token_hash, restaurant_id) on refresh_tokens to qtable_auth;
 

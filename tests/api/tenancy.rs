@@ -294,3 +294,60 @@ async fn another_tenants_object_id_under_your_own_restaurant_is_404() {
         assert_eq!(response.status(), 404, "{method}");
     }
 }
+
+#[tokio::test]
+async fn a_non_superuser_that_owns_the_tables_migrates_serves_and_is_still_isolated() {
+    let server = crate::helpers::postgres::server();
+    let owner_role = format!("owner_{}", Uuid::new_v4().simple());
+    let database = server.create_empty_database().await;
+    let setup = format!(
+        "create role {owner_role} login createrole; alter database {} owner to {owner_role}",
+        qtable::embedded_pg::quote_ident(&database)
+    );
+    crate::helpers::postgres::execute(&server.admin, &setup)
+        .await
+        .unwrap();
+    let as_owner = server
+        .admin
+        .clone()
+        .username(&owner_role)
+        .database(&database);
+    let migrator = sqlx::PgPool::connect_with(as_owner.clone()).await.unwrap();
+    qtable::db::migrate(&migrator)
+        .await
+        .expect("a CREATEROLE database owner can migrate");
+    migrator.close().await;
+    let app = TestApp::spawn_on(crate::helpers::test_config(), as_owner).await;
+
+    let (a, b) = two_tenants(&app).await;
+    let (status, _) = json_of(app.login(&a.email, crate::helpers::PASSWORD).await).await;
+    assert_eq!(
+        status, 200,
+        "sign-in through the definer functions works for a non-superuser"
+    );
+    assert_eq!(
+        app.call(Method::GET, &a.path("/tables"), &b.token, None)
+            .await
+            .status(),
+        403
+    );
+
+    // The owner itself, with A as tenant and without the role switch, sees none of B's rows (FORCE).
+    let mut tx = app.db.begin().await.unwrap();
+    sqlx::query("select set_config('app.restaurant_id', $1, true)")
+        .bind(&a.restaurant_id)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    for table in tenant_tables(&app.db).await {
+        let seen: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "select count(*) from {table} where restaurant_id = $1::uuid"
+        )))
+        .bind(&b.restaurant_id)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        assert_eq!(seen, 0, "{table}");
+    }
+    tx.rollback().await.unwrap();
+}
