@@ -1,9 +1,12 @@
 //! Password hashing: argon2id with OWASP's recommended parameters (19 MiB,
-//! 2 passes, 1 lane: the crate's defaults), always on a blocking thread.
-//! bcrypt hashes imported from the Python service still verify, and are
-//! replaced by argon2id on the next successful sign-in.
+//! 2 passes, 1 lane: the crate's defaults), off the async runtime on a few
+//! dedicated threads. bcrypt hashes imported from the Python service still
+//! verify, and are replaced by argon2id on the next successful sign-in.
 
-use std::sync::LazyLock;
+use std::{
+    panic::AssertUnwindSafe,
+    sync::{LazyLock, Mutex, mpsc},
+};
 
 use argon2::{
     Argon2,
@@ -17,6 +20,59 @@ pub const MAX_PASSWORD_BYTES: usize = 1024;
 
 /// Verified when the email is unknown, so both failures take the same time.
 static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| hash_now("not a real password"));
+
+static HASHERS: LazyLock<Hashers> = LazyLock::new(Hashers::start);
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// A hash costs ~20 ms of CPU and 19 MiB. Hashes run one at a time per
+/// dedicated thread, with one core fewer than the machine has (at least
+/// one): a burst of sign-ins queues here instead of taking every core from
+/// the floor plan, and the memory they hold stays bounded at one hash per
+/// thread (each thread's allocator arena keeps its last buffer).
+struct Hashers {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl Hashers {
+    fn start() -> Self {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let queue = std::sync::Arc::new(Mutex::new(queue));
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |cores| cores.get().saturating_sub(1).max(1));
+        for n in 0..threads {
+            let queue = queue.clone();
+            std::thread::Builder::new()
+                .name(format!("password-{n}"))
+                .spawn(move || {
+                    loop {
+                        // The guard is dropped at the end of this statement,
+                        // so other threads take jobs while this one hashes.
+                        let Ok(job) = queue.lock().expect("password queue").recv() else {
+                            return;
+                        };
+                        // A panicking job fails only its own request.
+                        let _ = std::panic::catch_unwind(AssertUnwindSafe(job));
+                    }
+                })
+                .expect("spawning a password thread");
+        }
+        Self { jobs }
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let (done, result) = tokio::sync::oneshot::channel();
+        self.jobs
+            .send(Box::new(move || {
+                let _ = done.send(work());
+            }))
+            .map_err(|_| ApiError::Internal(anyhow::anyhow!("password threads are gone")))?;
+        result.await.map_err(|e| ApiError::Internal(e.into()))
+    }
+}
 
 /// A password the service accepts: 8 characters to 1024 bytes.
 pub fn validate(field: &str, password: &str) -> Result<(), ApiError> {
@@ -54,22 +110,20 @@ fn verify_now(password: &str, stored: &str) -> bool {
 
 /// Hashes off the async runtime.
 pub async fn hash(password: String) -> Result<String, ApiError> {
-    tokio::task::spawn_blocking(move || hash_now(&password))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))
+    HASHERS.run(move || hash_now(&password)).await
 }
 
 /// Verifies against `stored`, or against a dummy hash when there is none.
 pub async fn verify(password: String, stored: Option<String>) -> Result<bool, ApiError> {
-    tokio::task::spawn_blocking(move || match stored {
-        Some(stored) => verify_now(&password, &stored),
-        None => {
-            verify_now(&password, &DUMMY_HASH);
-            false
-        }
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.into()))
+    HASHERS
+        .run(move || match stored {
+            Some(stored) => verify_now(&password, &stored),
+            None => {
+                verify_now(&password, &DUMMY_HASH);
+                false
+            }
+        })
+        .await
 }
 
 /// Hashes not in today's format (bcrypt, or older argon2 parameters) are replaced on sign-in.

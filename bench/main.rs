@@ -1,0 +1,245 @@
+//! `qtable-bench`: provisions a throwaway PostgreSQL, seeds it, starts the
+//! release server, drives it over loopback with wrk and WebSocket clients,
+//! runs the same transactions through pgbench for the floor, and prints one
+//! table. Run it with `scripts/bench`; see docs/performance.md.
+
+mod floor;
+mod http_load;
+mod live;
+mod login;
+mod report;
+mod seed;
+mod server;
+mod stats;
+
+use std::{
+    path::{Path, PathBuf},
+    time::Duration,
+};
+
+use anyhow::Context;
+use qtable::{
+    auth::tokens::TokenKeys,
+    config::Secret,
+    embedded_pg::{ClusterOptions, EmbeddedPostgres, ensure_database},
+};
+use sqlx::postgres::PgPoolOptions;
+use uuid::Uuid;
+
+use crate::{
+    floor::Floor,
+    http_load::{Load, Target},
+    report::Report,
+    seed::Shape,
+    server::Server,
+    stats::Figure,
+};
+
+const DATABASE: &str = "qtable_bench";
+/// Idle sockets held open at once for the memory figure.
+const IDLE_SOCKETS: usize = 10_000;
+/// Descriptors each of the bench and the server (which inherits our limit)
+/// need: one per idle socket, plus headroom.
+const FILES_NEEDED: u64 = IDLE_SOCKETS as u64 + 2_048;
+
+/// Knobs, from the environment, with the documented defaults.
+struct Settings {
+    seconds: u32,
+    runs: usize,
+    shape: Shape,
+    server_binary: PathBuf,
+}
+
+impl Settings {
+    fn from_env() -> anyhow::Result<Self> {
+        let number = |name: &str, default: u32| -> anyhow::Result<u32> {
+            std::env::var(name).map_or(Ok(default), |v| {
+                v.parse()
+                    .with_context(|| format!("{name} must be a positive number"))
+            })
+        };
+        let beside_us = std::env::current_exe()?.with_file_name("qtable");
+        Ok(Self {
+            seconds: number("BENCH_SECONDS", 5)?,
+            runs: number("BENCH_RUNS", 3)?.max(3) as usize,
+            shape: Shape {
+                restaurants: number("BENCH_RESTAURANTS", 100)?,
+                tables: 40,
+                reservations: 300,
+                staff: 4,
+            },
+            server_binary: std::env::var_os("QTABLE_BIN").map_or(beside_us, PathBuf::from),
+        })
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let settings = Settings::from_env()?;
+    raise_file_limit()?;
+    let work_dir = std::env::temp_dir().join(format!("qtable-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&work_dir)?;
+    let result = run(&settings, &work_dir).await;
+    let _ = std::fs::remove_dir_all(&work_dir);
+    result
+}
+
+async fn run(settings: &Settings, work_dir: &Path) -> anyhow::Result<()> {
+    let options = ClusterOptions {
+        root: work_dir.join("postgres"),
+        ephemeral: false,
+        max_connections: 200,
+    };
+    eprintln!(
+        "bench: starting a throwaway PostgreSQL in {}",
+        options.root.display()
+    );
+    let cluster = tokio::task::spawn_blocking(move || EmbeddedPostgres::start(&options)).await??;
+    ensure_database(&cluster.connect_options("postgres"), DATABASE).await?;
+    let db_options = cluster.connect_options(DATABASE);
+    let socket_dir = db_options
+        .get_socket()
+        .context("cluster without a socket")?
+        .clone();
+    let pool = PgPoolOptions::new()
+        .max_connections(2)
+        .connect_with(db_options)
+        .await?;
+    qtable::db::migrate(&pool).await?;
+    eprintln!(
+        "bench: seeding {} restaurants x {} tables x {} reservations",
+        settings.shape.restaurants, settings.shape.tables, settings.shape.reservations
+    );
+    seed::seed(&pool, &settings.shape).await?;
+    let postgres_version: String = sqlx::query_scalar("show server_version")
+        .fetch_one(&pool)
+        .await?;
+    pool.close().await;
+
+    let secret = hex::encode(rand::random::<[u8; 32]>());
+    let targets = targets(&secret, &settings.shape);
+    let database_url = format!(
+        "postgres://postgres@localhost/{DATABASE}?host={}",
+        socket_dir.display()
+    );
+    let mut report = Report::new(settings.runs, settings.seconds, &postgres_version);
+
+    eprintln!(
+        "bench: start-up, idle memory and {IDLE_SOCKETS} idle sockets, {} fresh servers",
+        settings.runs
+    );
+    let data_dir = work_dir.join("server");
+    let (mut start, mut idle, mut per_socket) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..settings.runs {
+        let (server, took) =
+            Server::start(&settings.server_binary, &database_url, &secret, &data_dir).await?;
+        start.push(took.as_secs_f64() * 1000.0);
+        let before = server.rss_bytes()?;
+        idle.push(before as f64 / 1024.0 / 1024.0);
+        let plan: Vec<usize> = (0..IDLE_SOCKETS).map(|i| i % targets.len()).collect();
+        let sockets = live::connect_all(server.port, &targets, &plan).await?;
+        let after = server.rss_bytes()?;
+        per_socket.push(after.saturating_sub(before) as f64 / IDLE_SOCKETS as f64 / 1024.0);
+        drop(sockets);
+        server.stop().await?;
+    }
+    report.startup(
+        Figure::of(&start),
+        Figure::of(&idle),
+        Figure::of(&per_socket),
+    );
+
+    let (server, _) =
+        Server::start(&settings.server_binary, &database_url, &secret, &data_dir).await?;
+    let floor = Floor {
+        socket_dir,
+        database: DATABASE.into(),
+        restaurants: settings.shape.restaurants,
+        tables: settings.shape.tables,
+        work_dir: work_dir.to_path_buf(),
+    };
+    for load in Load::ALL {
+        let http_script = http_load::write_script(work_dir, load, &targets)?;
+        let floor_script = floor.write_script(load)?;
+        for connections in [16, 64] {
+            eprintln!("bench: {} at {connections} connections", load.label());
+            let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+            for _ in 0..settings.runs {
+                ours.push(http_load::run(
+                    &http_script,
+                    &server.base_url(),
+                    connections,
+                    settings.seconds,
+                )?);
+                theirs.push(floor.run(&floor_script, connections, settings.seconds)?);
+            }
+            report.http(load, connections, &ours, &theirs);
+        }
+    }
+
+    eprintln!("bench: live delivery");
+    let spread: Vec<usize> = (0..1_000).map(|i| i % targets.len()).collect();
+    let rounds = live::measure(server.port, &targets, &spread, settings.runs, 100).await?;
+    report.live("1,000 sockets over all restaurants", &rounds);
+    let one: Vec<usize> = vec![0; 1_000];
+    let rounds = live::measure(server.port, &targets, &one, settings.runs, 30).await?;
+    report.live("1,000 sockets on one restaurant", &rounds);
+
+    eprintln!("bench: 8 concurrent logins beside GET tables");
+    let get_tables = http_load::write_script(work_dir, Load::GetTables, &targets)?;
+    let mut runs = Vec::new();
+    for _ in 0..settings.runs {
+        runs.push(login::measure(&server.base_url(), &get_tables, settings.seconds).await?);
+    }
+    report.login(&runs);
+    report.load_rss(server.rss_bytes()? as f64 / 1024.0 / 1024.0);
+    server.stop().await?;
+    report.print();
+    drop(cluster);
+    Ok(())
+}
+
+/// Every seeded restaurant with a token for its owner's seeded session.
+fn targets(secret: &str, shape: &Shape) -> Vec<Target> {
+    let keys = TokenKeys::new(
+        &Secret::new(secret),
+        Duration::from_secs(4 * 3600),
+        Duration::from_secs(3600),
+    );
+    (1..=shape.restaurants)
+        .map(|n| {
+            let restaurant_id = seeded_id(&format!("r{n}"));
+            Target {
+                restaurant_id,
+                token: keys.issue(
+                    seeded_id(&format!("u{n}-1")),
+                    restaurant_id,
+                    seeded_id(&format!("s{n}")),
+                    "owner",
+                ),
+                table_ids: (1..=shape.tables)
+                    .map(|k| seeded_id(&format!("t{n}-{k}")))
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// The seed's ids: PostgreSQL's `md5(text)::uuid`.
+fn seeded_id(key: &str) -> Uuid {
+    Uuid::from_bytes(md5::compute(key).0)
+}
+
+/// Ten thousand sockets need more descriptors than the usual default of 1,024.
+fn raise_file_limit() -> anyhow::Result<()> {
+    use nix::sys::resource::{Resource, getrlimit, setrlimit};
+    let (soft, hard) = getrlimit(Resource::RLIMIT_NOFILE)?;
+    let wanted = FILES_NEEDED.max(soft);
+    if hard < wanted {
+        anyhow::bail!(
+            "open-file limit is {hard}; the bench needs {wanted} (raise it with `ulimit -Hn`)"
+        );
+    }
+    setrlimit(Resource::RLIMIT_NOFILE, wanted, hard)?;
+    Ok(())
+}

@@ -1,0 +1,188 @@
+//! The one table the bench prints, in Markdown so it drops straight into
+//! docs/performance.md, each figure beside its target.
+
+use crate::{
+    floor::FloorRun,
+    http_load::{Load, WrkRun},
+    live::LiveRound,
+    login::LoginRun,
+    stats::Figure,
+};
+
+struct Row {
+    measure: String,
+    result: String,
+    target: String,
+    met: Option<bool>,
+}
+
+pub struct Report {
+    header: String,
+    http: Vec<String>,
+    rows: Vec<Row>,
+}
+
+impl Report {
+    pub fn new(runs: usize, seconds: u32, postgres_version: &str) -> Self {
+        let cpu = std::fs::read_to_string("/proc/cpuinfo")
+            .ok()
+            .and_then(|info| {
+                info.lines()
+                    .find_map(|line| line.strip_prefix("model name"))
+                    .map(|name| name.trim_start_matches([' ', '\t', ':']).to_owned())
+            })
+            .unwrap_or_else(|| "unknown CPU".into());
+        let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+        let header = format!(
+            "{} UTC; {cpu}, {cores} cores, PostgreSQL {postgres_version}; server, database and load \
+             generators on the same machine. Each figure: median of {runs} runs of {seconds} s, ± half the \
+             spread between the lowest and highest run.",
+            chrono::Utc::now().format("%Y-%m-%d %H:%M")
+        );
+        Self {
+            header,
+            http: Vec::new(),
+            rows: Vec::new(),
+        }
+    }
+
+    fn row(&mut self, measure: impl Into<String>, result: String, target: &str, met: Option<bool>) {
+        self.rows.push(Row {
+            measure: measure.into(),
+            result,
+            target: target.into(),
+            met,
+        });
+    }
+
+    pub fn http(&mut self, load: Load, connections: u32, ours: &[WrkRun], floor: &[FloorRun]) {
+        let rps = Figure::of(&ours.iter().map(|r| r.requests_per_sec).collect::<Vec<_>>());
+        let p50 = Figure::of(&ours.iter().map(|r| r.p50_ms).collect::<Vec<_>>());
+        let p99 = Figure::of(&ours.iter().map(|r| r.p99_ms).collect::<Vec<_>>());
+        let tps = Figure::of(
+            &floor
+                .iter()
+                .map(|r| r.transactions_per_sec)
+                .collect::<Vec<_>>(),
+        );
+        let floor_p50 = Figure::of(&floor.iter().map(|r| r.p50_ms).collect::<Vec<_>>());
+        let floor_p99 = Figure::of(&floor.iter().map(|r| r.p99_ms).collect::<Vec<_>>());
+        let errors: u64 = ours.iter().map(|r| r.errors).sum();
+        let share = 100.0 * rps.median / tps.median;
+        self.http.push(format!(
+            "| {} | {connections} | {rps} | {p50} | {p99} | {tps} | {floor_p50} | {floor_p99} | {share:.0}% | {} |",
+            load.label(),
+            if errors == 0 { "none".to_owned() } else { format!("**{errors} non-2xx or socket errors**") }
+        ));
+        let floor_target = match load {
+            Load::GetTables => Some(60.0),
+            Load::PutTableStatus => Some(50.0),
+            _ => None,
+        };
+        if let Some(target) = floor_target {
+            self.row(
+                format!(
+                    "{} at {connections} connections, share of the pgbench floor",
+                    load.label()
+                ),
+                format!("{share:.0}%"),
+                &format!(">= {target:.0}%"),
+                Some(share >= target),
+            );
+        }
+        if connections == 64 {
+            self.row(
+                format!("{} p99 at 64 connections", load.label()),
+                format!("{p99} ms"),
+                "< 20 ms",
+                Some(p99.median < 20.0 && errors == 0),
+            );
+        }
+    }
+
+    pub fn live(&mut self, scenario: &str, rounds: &[LiveRound]) {
+        let p50 = Figure::of(&rounds.iter().map(|r| r.p50_ms).collect::<Vec<_>>());
+        let p99 = Figure::of(&rounds.iter().map(|r| r.p99_ms).collect::<Vec<_>>());
+        let lost: usize = rounds.iter().map(|r| r.lost).sum();
+        self.row(
+            format!("Live delivery, {scenario}: write response to receipt"),
+            format!("p50 {p50} ms, p99 {p99} ms, {lost} lost"),
+            "p99 < 50 ms, 0 lost",
+            Some(p99.median < 50.0 && lost == 0),
+        );
+    }
+
+    pub fn startup(&mut self, start_ms: Figure, idle_mib: Figure, per_socket_kib: Figure) {
+        self.row(
+            "Start to healthy, external database",
+            format!("{start_ms} ms"),
+            "< 500 ms",
+            Some(start_ms.median < 500.0),
+        );
+        self.row(
+            "Idle RSS after start",
+            format!("{idle_mib} MiB"),
+            "< 30 MiB",
+            Some(idle_mib.median < 30.0),
+        );
+        self.row(
+            "Server memory per idle WebSocket (10,000 open)",
+            format!("{per_socket_kib} KiB"),
+            "<= 16 KiB",
+            Some(per_socket_kib.median <= 16.0),
+        );
+    }
+
+    pub fn login(&mut self, runs: &[LoginRun]) {
+        let p50 = Figure::of(&runs.iter().map(|r| r.p50_ms).collect::<Vec<_>>());
+        let p99 = Figure::of(&runs.iter().map(|r| r.p99_ms).collect::<Vec<_>>());
+        let logins: usize = runs.iter().map(|r| r.logins).sum();
+        self.row(
+            "Login latency, 8 concurrent",
+            format!("p50 {p50} ms, p99 {p99} ms ({logins} logins)"),
+            "",
+            None,
+        );
+        let tables = Figure::of(&runs.iter().map(|r| r.get_tables.p99_ms).collect::<Vec<_>>());
+        let errors: u64 = runs.iter().map(|r| r.get_tables.errors).sum();
+        self.row(
+            "GET tables p99 (16 connections) while 8 logins run",
+            format!("{tables} ms"),
+            "< 20 ms",
+            Some(tables.median < 20.0 && errors == 0),
+        );
+    }
+
+    pub fn load_rss(&mut self, mib: f64) {
+        self.row(
+            "RSS after all the load above",
+            format!("{mib:.1} MiB"),
+            "",
+            None,
+        );
+    }
+
+    pub fn print(&self) {
+        println!("{}\n", self.header);
+        println!(
+            "| Request | Conns | req/s | p50 ms | p99 ms | pgbench floor tps | floor p50 ms | floor p99 ms | Share of floor | Errors |"
+        );
+        println!("|---|---|---|---|---|---|---|---|---|---|");
+        for line in &self.http {
+            println!("{line}");
+        }
+        println!("\n| Measure | Result | Target | Met |");
+        println!("|---|---|---|---|");
+        for row in &self.rows {
+            let met = match row.met {
+                Some(true) => "yes",
+                Some(false) => "**no**",
+                None => "",
+            };
+            println!(
+                "| {} | {} | {} | {met} |",
+                row.measure, row.result, row.target
+            );
+        }
+    }
+}

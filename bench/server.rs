@@ -1,0 +1,98 @@
+//! The release server under test, run as its own process exactly as in production.
+
+use std::{
+    net::TcpListener,
+    path::Path,
+    process::Stdio,
+    time::{Duration, Instant},
+};
+
+use anyhow::{Context, bail};
+use nix::{sys::signal::Signal, unistd::Pid};
+use tokio::process::{Child, Command};
+
+pub struct Server {
+    child: Child,
+    pub port: u16,
+}
+
+impl Server {
+    /// Starts `binary` against `database_url` and returns once `/health`
+    /// answers 200, with the time that took.
+    pub async fn start(
+        binary: &Path,
+        database_url: &str,
+        secret: &str,
+        data_dir: &Path,
+    ) -> anyhow::Result<(Self, Duration)> {
+        let port = free_port()?;
+        let started = Instant::now();
+        let child = Command::new(binary)
+            .arg("serve")
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("ENVIRONMENT", "production")
+            .env("DATABASE_URL", database_url)
+            .env("SECRET_KEY", secret)
+            .env("HOST", "127.0.0.1")
+            .env("PORT", port.to_string())
+            .env("QTABLE_DATA_DIR", data_dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| format!("starting {}", binary.display()))?;
+        let mut server = Self { child, port };
+        server.wait_healthy().await?;
+        Ok((server, started.elapsed()))
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Polls `/health` until it answers 200; the server's own start-up is what is timed.
+    async fn wait_healthy(&mut self) -> anyhow::Result<()> {
+        let client = reqwest::Client::new();
+        let url = format!("{}/health", self.base_url());
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait()? {
+                bail!("the server exited during start-up: {status}");
+            }
+            if let Ok(response) = client.get(&url).send().await
+                && response.status().is_success()
+            {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        bail!("the server did not become healthy within 30 s")
+    }
+
+    /// Resident memory of the server process, in bytes.
+    pub fn rss_bytes(&self) -> anyhow::Result<u64> {
+        let pid = self.child.id().context("server already exited")?;
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+        let kib: u64 = status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+            .context("no VmRSS in /proc status")?;
+        Ok(kib * 1024)
+    }
+
+    /// SIGTERM, then waits for the graceful exit.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        if let Some(pid) = self.child.id() {
+            nix::sys::signal::kill(Pid::from_raw(pid as i32), Signal::SIGTERM)?;
+        }
+        self.child.wait().await?;
+        Ok(())
+    }
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
