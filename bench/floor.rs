@@ -70,11 +70,9 @@ returning {RESERVATION_COLUMNS};
         ),
         Load::GetDay => format!(
             "select {RESERVATION_COLUMNS} from reservations r
-where ('{{}}'::text[] = '{{}}' or r.status::text = any('{{}}'::text[]))
-  and coalesce(r.reservation_time, r.created_at) >= ('{BUSY_DAY}'::date)::timestamp at time zone (select timezone from restaurants)
-  and coalesce(r.reservation_time, r.created_at) < ('{BUSY_DAY}'::date + 1)::timestamp at time zone (select timezone from restaurants)
-order by coalesce(r.reservation_time, r.created_at), r.id
-limit 500;\n"
+where r.booked_at >= cast('{BUSY_DAY}'::date as timestamp) at time zone (select timezone from restaurants)
+  and r.booked_at < cast('{BUSY_DAY}'::date + 1 as timestamp) at time zone (select timezone from restaurants)
+order by r.booked_at, r.id limit 500;\n"
         ),
     };
     format!(

@@ -2,7 +2,10 @@
 //! status, their latency, database pool use, live connections, events
 //! published and delivered, and failed sign-ins.
 
-use std::{sync::OnceLock, time::Instant};
+use std::{
+    sync::OnceLock,
+    time::{Duration, Instant},
+};
 
 use axum::{
     extract::{MatchedPath, Request, State},
@@ -19,13 +22,35 @@ pub const EVENTS_PUBLISHED: &str = "qtable_events_published_total";
 pub const EVENTS_DELIVERED: &str = "qtable_events_delivered_total";
 pub const LOGIN_FAILURES: &str = "qtable_login_failures_total";
 
+/// Request latency buckets, in seconds: fixed buckets keep each series a
+/// few counters, however many requests it counts.
+const LATENCY_BUCKETS: [f64; 12] = [
+    0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0,
+];
+/// Recorded values wait in a buffer until folded into their buckets: by a
+/// scrape, or at the latest this often, so memory stays flat with no scraper.
+const UPKEEP_INTERVAL: Duration = Duration::from_secs(5);
+
 /// The process-wide recorder (metrics macros report to one global recorder).
 pub fn handle() -> &'static PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
     HANDLE.get_or_init(|| {
-        PrometheusBuilder::new()
+        let handle = PrometheusBuilder::new()
+            .set_buckets(&LATENCY_BUCKETS)
+            .expect("the latency buckets are not empty")
             .install_recorder()
-            .expect("the metrics recorder is installed once")
+            .expect("the metrics recorder is installed once");
+        let upkeep = handle.clone();
+        std::thread::Builder::new()
+            .name("metrics-upkeep".into())
+            .spawn(move || {
+                loop {
+                    std::thread::sleep(UPKEEP_INTERVAL);
+                    upkeep.run_upkeep();
+                }
+            })
+            .expect("spawning the metrics upkeep thread");
+        handle
     })
 }
 

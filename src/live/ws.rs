@@ -34,7 +34,7 @@ pub const CLOSE_REAUTHENTICATE: u16 = 4001;
 pub const CLOSE_TOO_SLOW: u16 = 4008;
 const CLOSE_GOING_AWAY: u16 = 1001;
 /// Small socket buffers keep an idle connection's memory in single-digit KiB.
-const SOCKET_BUFFER: usize = 4096;
+const SOCKET_BUFFER: usize = 1024;
 const MAX_INCOMING_MESSAGE: usize = 64 * 1024;
 /// A client that cannot take a message for this long is dropped.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);

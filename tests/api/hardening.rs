@@ -102,6 +102,11 @@ async fn metrics_count_requests_by_route_template_and_status() {
         text.contains(r#"qtable_http_requests_total{method="GET",route="/restaurants/{restaurant_id}/tables",status="200"}"#),
         "{text}"
     );
+    // Latency is a histogram of fixed buckets, so its memory does not grow with traffic.
+    assert!(
+        text.contains("qtable_http_request_duration_seconds_bucket{"),
+        "{text}"
+    );
     for name in [
         "qtable_http_request_duration_seconds",
         "qtable_login_failures_total",

@@ -151,6 +151,44 @@ async fn the_list_filters_by_status_local_date_time_range_and_name() {
     }
 }
 
+/// Under row-level security PostgreSQL bounds an index scan only with
+/// leakproof conditions; the day filter must be one, or a day's list reads
+/// the restaurant's whole history.
+#[tokio::test]
+async fn a_days_list_is_an_index_range_scan_under_row_level_security() {
+    let app = TestApp::spawn().await;
+    let owner = app.register().await;
+    let restaurant_id = uuid::Uuid::parse_str(&owner.restaurant_id).unwrap();
+    let mut tx = app.db.begin().await.unwrap();
+    sqlx::query("select app.begin_request($1, null)")
+        .bind(restaurant_id)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    // With so few rows the planner would rather scan: ask for its index plan.
+    sqlx::query("set local enable_seqscan = off")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let plan: Vec<String> = sqlx::query_scalar(
+        "explain select id from reservations r
+         where r.booked_at >= cast($1::date as timestamp) at time zone (select timezone from restaurants)
+           and r.booked_at < cast($1::date + 1 as timestamp) at time zone (select timezone from restaurants)
+         order by r.booked_at, r.id",
+    )
+    .bind(chrono::NaiveDate::from_ymd_opt(2025, 8, 13).unwrap())
+    .fetch_all(&mut *tx)
+    .await
+    .unwrap();
+    let plan = plan.join("\n");
+    let bounds = plan
+        .lines()
+        .find(|line| line.contains("Index Cond"))
+        .unwrap_or_default();
+    assert!(bounds.contains("booked_at >="), "{plan}");
+    assert!(bounds.contains("booked_at <"), "{plan}");
+}
+
 #[tokio::test]
 async fn seating_from_the_waitlist_sets_times_and_occupies_the_table_then_finishing_frees_it() {
     let app = TestApp::spawn().await;
