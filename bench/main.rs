@@ -48,6 +48,9 @@ struct Settings {
     runs: usize,
     shape: Shape,
     server_binary: PathBuf,
+    /// One section (`startup`, `http`, `live`, `login`) or one request
+    /// (`get_tables`, `put_table`, `post_reservation`, `get_day`); all when unset.
+    only: Option<String>,
 }
 
 impl Settings {
@@ -69,7 +72,12 @@ impl Settings {
                 staff: 4,
             },
             server_binary: std::env::var_os("QTABLE_BIN").map_or(beside_us, PathBuf::from),
+            only: std::env::var("BENCH_ONLY").ok(),
         })
+    }
+
+    fn wants(&self, part: &str) -> bool {
+        self.only.as_deref().is_none_or(|only| only == part)
     }
 }
 
@@ -124,33 +132,35 @@ async fn run(settings: &Settings, work_dir: &Path) -> anyhow::Result<()> {
     );
     let mut report = Report::new(settings.runs, settings.seconds, &postgres_version);
 
-    eprintln!(
-        "bench: start-up, idle memory and {IDLE_SOCKETS} idle sockets, {} fresh servers",
-        settings.runs
-    );
     let data_dir = work_dir.join("server");
-    let (mut start, mut idle, mut per_socket) = (Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..settings.runs {
-        let (server, took) =
-            Server::start(&settings.server_binary, &database_url, &secret, &data_dir).await?;
-        start.push(took.as_secs_f64() * 1000.0);
-        let before = server.rss_bytes()?;
-        idle.push(before as f64 / 1024.0 / 1024.0);
-        let plan: Vec<usize> = (0..IDLE_SOCKETS).map(|i| i % targets.len()).collect();
-        let sockets = live::connect_all(server.port, &targets, &plan).await?;
-        let after = server.rss_bytes()?;
-        per_socket.push(after.saturating_sub(before) as f64 / IDLE_SOCKETS as f64 / 1024.0);
-        drop(sockets);
-        server.stop().await?;
-    }
-    report.startup(
-        Figure::of(&start),
-        Figure::of(&idle),
-        Figure::of(&per_socket),
-    );
+    let start_server = || Server::start(&settings.server_binary, &database_url, &secret, &data_dir);
 
-    let (server, _) =
-        Server::start(&settings.server_binary, &database_url, &secret, &data_dir).await?;
+    if settings.wants("startup") {
+        eprintln!(
+            "bench: start-up, idle memory and {IDLE_SOCKETS} idle sockets, {} fresh servers",
+            settings.runs
+        );
+        let (mut start, mut idle, mut per_socket) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..settings.runs {
+            let (server, took) = start_server().await?;
+            start.push(took.as_secs_f64() * 1000.0);
+            let before = server.rss_bytes()?;
+            idle.push(before as f64 / 1024.0 / 1024.0);
+            let plan: Vec<usize> = (0..IDLE_SOCKETS).map(|i| i % targets.len()).collect();
+            let sockets = live::connect_all(server.port, &targets, &plan).await?;
+            let after = server.rss_bytes()?;
+            per_socket.push(after.saturating_sub(before) as f64 / IDLE_SOCKETS as f64 / 1024.0);
+            drop(sockets);
+            server.stop().await?;
+        }
+        report.startup(
+            Figure::of(&start),
+            Figure::of(&idle),
+            Figure::of(&per_socket),
+        );
+    }
+
+    let (server, _) = start_server().await?;
     let floor = Floor {
         socket_dir,
         database: DATABASE.into(),
@@ -159,15 +169,19 @@ async fn run(settings: &Settings, work_dir: &Path) -> anyhow::Result<()> {
         work_dir: work_dir.to_path_buf(),
     };
     for load in Load::ALL {
+        if !settings.wants("http") && !settings.wants(load.slug()) {
+            continue;
+        }
         let http_script = http_load::write_script(work_dir, load, &targets)?;
         let floor_script = floor.write_script(load)?;
         for connections in [16, 64] {
             eprintln!("bench: {} at {connections} connections", load.label());
             let (mut ours, mut theirs) = (Vec::new(), Vec::new());
             for _ in 0..settings.runs {
+                let base = server.base_url();
                 ours.push(http_load::run(
                     &http_script,
-                    &server.base_url(),
+                    &base,
                     connections,
                     settings.seconds,
                 )?);
@@ -177,21 +191,25 @@ async fn run(settings: &Settings, work_dir: &Path) -> anyhow::Result<()> {
         }
     }
 
-    eprintln!("bench: live delivery");
-    let spread: Vec<usize> = (0..1_000).map(|i| i % targets.len()).collect();
-    let rounds = live::measure(server.port, &targets, &spread, settings.runs, 100).await?;
-    report.live("1,000 sockets over all restaurants", &rounds);
-    let one: Vec<usize> = vec![0; 1_000];
-    let rounds = live::measure(server.port, &targets, &one, settings.runs, 30).await?;
-    report.live("1,000 sockets on one restaurant", &rounds);
-
-    eprintln!("bench: 8 concurrent logins beside GET tables");
-    let get_tables = http_load::write_script(work_dir, Load::GetTables, &targets)?;
-    let mut runs = Vec::new();
-    for _ in 0..settings.runs {
-        runs.push(login::measure(&server.base_url(), &get_tables, settings.seconds).await?);
+    if settings.wants("live") {
+        eprintln!("bench: live delivery");
+        let spread: Vec<usize> = (0..1_000).map(|i| i % targets.len()).collect();
+        let rounds = live::measure(server.port, &targets, &spread, settings.runs, 100).await?;
+        report.live("1,000 sockets over all restaurants", &rounds);
+        let one: Vec<usize> = vec![0; 1_000];
+        let rounds = live::measure(server.port, &targets, &one, settings.runs, 30).await?;
+        report.live("1,000 sockets on one restaurant", &rounds);
     }
-    report.login(&runs);
+
+    if settings.wants("login") {
+        eprintln!("bench: 8 concurrent logins beside GET tables");
+        let get_tables = http_load::write_script(work_dir, Load::GetTables, &targets)?;
+        let mut runs = Vec::new();
+        for _ in 0..settings.runs {
+            runs.push(login::measure(&server.base_url(), &get_tables, settings.seconds).await?);
+        }
+        report.login(&runs);
+    }
     report.load_rss(server.rss_bytes()? as f64 / 1024.0 / 1024.0);
     server.stop().await?;
     report.print();
