@@ -11,6 +11,10 @@ use anyhow::{Context, bail};
 use nix::{sys::signal::Signal, unistd::Pid};
 use tokio::process::{Child, Command};
 
+/// Tuning knobs the server may take from the bench's environment, for
+/// experiments (`DB_POOL_SIZE=4 scripts/bench`); everything else is fixed.
+const PASSED_THROUGH: [&str; 3] = ["DB_POOL_SIZE", "TOKIO_WORKER_THREADS", "RUST_LOG"];
+
 pub struct Server {
     child: Child,
     pub port: u16,
@@ -36,6 +40,7 @@ impl Server {
             .env("SECRET_KEY", secret)
             .env("HOST", "127.0.0.1")
             .env("PORT", port.to_string())
+            .envs(std::env::vars().filter(|(name, _)| PASSED_THROUGH.contains(&name.as_str())))
             .env("QTABLE_DATA_DIR", data_dir)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
