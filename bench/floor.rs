@@ -75,8 +75,13 @@ where r.booked_at >= cast('{BUSY_DAY}'::date as timestamp) at time zone (select 
 order by r.booked_at, r.id limit 500;\n"
         ),
     };
+    // Reads end as the server ends them (see `Tenant::end_read`).
+    let end = match load {
+        Load::GetTables | Load::GetDay => "ROLLBACK",
+        Load::PutTableStatus | Load::PostReservation => "COMMIT",
+    };
     format!(
-        "\\set n random(1, :restaurants)\n\\set k random(1, :tables)\n\\set s random(0, 1)\n{BEGIN}{body}COMMIT;\n"
+        "\\set n random(1, :restaurants)\n\\set k random(1, :tables)\n\\set s random(0, 1)\n{BEGIN}{body}{end};\n"
     )
 }
 

@@ -28,6 +28,6 @@ pub async fn list_activity(
     let mut tenant = user.open(&state, restaurant_id).await?;
     tenant.require_manager()?;
     let entries = queries::select_activity(&mut tenant.tx, &query).await?;
-    tenant.commit(&state).await?;
+    tenant.end_read();
     Ok(Json(entries))
 }

@@ -247,7 +247,7 @@ pub async fn change_password(
 pub async fn me(State(state): State<AppState>, user: AuthUser) -> ApiResult<Json<Me>> {
     let mut tenant = user.open_own(&state).await?;
     let me = queries::select_me(&mut tenant.tx, tenant.user_id).await?;
-    tenant.commit(&state).await?;
+    tenant.end_read();
     Ok(Json(me))
 }
 

@@ -47,6 +47,6 @@ pub async fn list_events(
         ));
     }
     let events = event::events_after(&mut tenant.tx, since, latest, limit).await?;
-    tenant.commit(&state).await?;
+    tenant.end_read();
     Ok(Json(events))
 }

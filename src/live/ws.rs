@@ -74,8 +74,8 @@ pub async fn live(
         .or(query.token.as_deref())
         .ok_or(ApiError::Unauthorized("missing token"))?;
     let user = AuthUser::from_token(&state, token)?;
-    let tenant = user.open(&state, restaurant_id).await?;
-    tenant.commit(&state).await?;
+    // Opening the tenant transaction checks the session; nothing else to do in it.
+    user.open(&state, restaurant_id).await?.end_read();
     let upgrade = upgrade.map_err(|rejection| ApiError::BadRequest(rejection.body_text()))?;
     Ok(upgrade
         .read_buffer_size(SOCKET_BUFFER)

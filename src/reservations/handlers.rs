@@ -44,7 +44,7 @@ pub async fn list_reservations(
     let limit = query.limit()?;
     let mut tenant = user.open(&state, restaurant_id).await?;
     let reservations = queries::select_reservations(&mut tenant.tx, &query, limit).await?;
-    tenant.commit(&state).await?;
+    tenant.end_read();
     Ok(Json(reservations))
 }
 
@@ -60,7 +60,7 @@ pub async fn get_reservation(
 ) -> ApiResult<Tagged<Reservation>> {
     let mut tenant = user.open(&state, path.restaurant_id).await?;
     let reservation = queries::select_reservation(&mut tenant.tx, path.reservation_id).await?;
-    tenant.commit(&state).await?;
+    tenant.end_read();
     Ok(Tagged::ok(reservation))
 }
 

@@ -28,7 +28,7 @@ pub async fn get_restaurant(
 ) -> ApiResult<Tagged<Restaurant>> {
     let mut tenant = user.open(&state, restaurant_id).await?;
     let restaurant = queries::select_restaurant(&mut tenant.tx).await?;
-    tenant.commit(&state).await?;
+    tenant.end_read();
     Ok(Tagged::ok(restaurant))
 }
 

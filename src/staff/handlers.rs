@@ -51,7 +51,7 @@ pub async fn list_staff(
 ) -> ApiResult<Json<Vec<StaffMember>>> {
     let mut tenant = user.open(&state, restaurant_id).await?;
     let staff = queries::select_staff(&mut tenant.tx).await?;
-    tenant.commit(&state).await?;
+    tenant.end_read();
     Ok(Json(staff))
 }
 
@@ -66,7 +66,7 @@ pub async fn get_staff(
 ) -> ApiResult<Tagged<StaffMember>> {
     let mut tenant = user.open(&state, path.restaurant_id).await?;
     let member = queries::select_member(&mut tenant.tx, path.user_id).await?;
-    tenant.commit(&state).await?;
+    tenant.end_read();
     Ok(Tagged::ok(member))
 }
 

@@ -47,7 +47,7 @@ pub async fn list_tables(
 ) -> ApiResult<Json<Vec<Table>>> {
     let mut tenant = user.open(&state, restaurant_id).await?;
     let tables = queries::select_tables(&mut tenant.tx).await?;
-    tenant.commit(&state).await?;
+    tenant.end_read();
     Ok(Json(tables))
 }
 
@@ -63,7 +63,7 @@ pub async fn get_table(
 ) -> ApiResult<Tagged<Table>> {
     let mut tenant = user.open(&state, path.restaurant_id).await?;
     let table = queries::select_table(&mut tenant.tx, path.table_id).await?;
-    tenant.commit(&state).await?;
+    tenant.end_read();
     Ok(Tagged::ok(table))
 }
 
