@@ -100,11 +100,11 @@ fn listen(
             let Ok(event) = serde_json::from_str::<serde_json::Value>(&text) else {
                 continue;
             };
-            if let Some(seq) = event["seq"]
-                .as_u64()
-                .filter(|_| event["type"] == "table_update")
-            {
-                receipts.push((seq - hello_seq, arrived));
+            // Only the next event in order counts: a gap, a duplicate or a
+            // reordering leaves its write undelivered, so it shows as lost.
+            let nth = receipts.len() as u64 + 1;
+            if event["type"] == "table_update" && event["seq"].as_u64() == Some(hello_seq + nth) {
+                receipts.push((nth, arrived));
                 tally.received.fetch_add(1, Ordering::Relaxed);
                 tally.changed.notify_waiters();
             }
