@@ -42,6 +42,18 @@ const IDLE_SOCKETS: usize = 10_000;
 /// need: one per idle socket, plus headroom.
 const FILES_NEEDED: u64 = IDLE_SOCKETS as u64 + 2_048;
 
+/// What `BENCH_ONLY` may name: a section, or one request of the HTTP section.
+const PARTS: [&str; 8] = [
+    "startup",
+    "http",
+    "live",
+    "login",
+    "get_tables",
+    "put_table",
+    "post_reservation",
+    "get_day",
+];
+
 /// Knobs, from the environment, with the documented defaults.
 struct Settings {
     seconds: u32,
@@ -57,10 +69,20 @@ impl Settings {
     fn from_env() -> anyhow::Result<Self> {
         let number = |name: &str, default: u32| -> anyhow::Result<u32> {
             std::env::var(name).map_or(Ok(default), |v| {
-                v.parse()
-                    .with_context(|| format!("{name} must be a positive number"))
+                v.parse::<std::num::NonZeroU32>()
+                    .map(u32::from)
+                    .with_context(|| format!("{name} must be a positive whole number, not {v:?}"))
             })
         };
+        let only = std::env::var("BENCH_ONLY").ok();
+        if let Some(part) = only.as_deref()
+            && !PARTS.contains(&part)
+        {
+            anyhow::bail!(
+                "BENCH_ONLY must be one of {}, not {part:?}",
+                PARTS.join(", ")
+            );
+        }
         let beside_us = std::env::current_exe()?.with_file_name("qtable");
         Ok(Self {
             seconds: number("BENCH_SECONDS", 5)?,
@@ -72,7 +94,7 @@ impl Settings {
                 staff: 4,
             },
             server_binary: std::env::var_os("QTABLE_BIN").map_or(beside_us, PathBuf::from),
-            only: std::env::var("BENCH_ONLY").ok(),
+            only,
         })
     }
 
