@@ -7,15 +7,14 @@ use std::{
     process::Command,
 };
 
-use anyhow::{Context, bail};
+use anyhow::Context;
+// The server's own column lists, so the floor reads exactly what it reads.
+use qtable::{
+    reservations::queries::COLUMNS as RESERVATION_COLUMNS,
+    tables::queries::COLUMNS as TABLE_COLUMNS,
+};
 
-use crate::{http_load::Load, seed::BUSY_DAY, stats::percentile};
-
-const TABLE_COLUMNS: &str = "id, table_number, capacity, status, position_x, position_y, shape, section, \
-                             current_guest_id, updated_at, created_at, version";
-const RESERVATION_COLUMNS: &str = "id, guest_name, party_size, status, reservation_time, check_in_time, \
-                                   seated_time, finished_time, assigned_table_id, contact_info, notes, \
-                                   created_at, updated_at, version";
+use crate::{http_load::Load, seed::BUSY_DAY, stats::percentile, tool};
 
 /// Every request opens its transaction the same way: role, tenant and session in one statement.
 const BEGIN: &str =
@@ -117,7 +116,8 @@ impl Floor {
         let log_dir = self.work_dir.join("pgbench-log");
         let _ = std::fs::remove_dir_all(&log_dir);
         std::fs::create_dir_all(&log_dir)?;
-        let output = Command::new("pgbench")
+        let mut pgbench = Command::new("pgbench");
+        pgbench
             .args(["-n", "-M", "prepared", "-j", "2", "-U", "postgres"])
             .args(["-c", &clients.to_string(), "-T", &seconds.to_string()])
             .arg("-h")
@@ -130,16 +130,8 @@ impl Floor {
             .arg("-f")
             .arg(script)
             .arg(&self.database)
-            .current_dir(&log_dir)
-            .output()
-            .context("running pgbench (it comes with PostgreSQL's client package)")?;
-        let report = String::from_utf8_lossy(&output.stdout);
-        if !output.status.success() {
-            bail!(
-                "pgbench failed: {report}{}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-        }
+            .current_dir(&log_dir);
+        let report = tool::stdout_of(&mut pgbench, "it comes with PostgreSQL's client package")?;
         let transactions_per_sec = report
             .lines()
             .find_map(|line| line.strip_prefix("tps = "))

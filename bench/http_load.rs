@@ -6,7 +6,7 @@ use std::{fmt::Write as _, path::Path, process::Command};
 use anyhow::{Context, bail};
 use uuid::Uuid;
 
-use crate::seed::BUSY_DAY;
+use crate::{seed::BUSY_DAY, tool};
 
 /// One restaurant as a client sees it.
 pub struct Target {
@@ -137,27 +137,19 @@ pub fn run(
     connections: u32,
     seconds: u32,
 ) -> anyhow::Result<WrkRun> {
-    let output = Command::new("wrk")
+    let mut wrk = Command::new("wrk");
+    wrk.args(["-t", "2", "-c", &connections.to_string()])
         .args([
-            "-t",
-            "2",
-            "-c",
-            &connections.to_string(),
             "-d",
             &format!("{seconds}s"),
+            "--latency",
+            "--timeout",
+            "5s",
+            "-s",
         ])
-        .args(["--latency", "--timeout", "5s", "-s"])
         .arg(script)
-        .arg(base_url)
-        .output()
-        .context("running wrk (install it with `apt-get install wrk`)")?;
-    let text = String::from_utf8_lossy(&output.stdout);
-    if !output.status.success() {
-        bail!(
-            "wrk failed: {text}{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
+        .arg(base_url);
+    let text = tool::stdout_of(&mut wrk, "install it with `apt-get install wrk`")?;
     parse(&text).with_context(|| format!("reading wrk's report:\n{text}"))
 }
 

@@ -138,16 +138,18 @@ pub async fn measure(
     }
     let mut written: Vec<usize> = subscribers.keys().copied().collect();
     written.sort_unstable();
-    let total_writes = rounds * writes_per_round;
+    // Writes go to the subscribed restaurants in turn.
+    let write_targets: Vec<usize> = (0..rounds * writes_per_round)
+        .map(|write| written[write % written.len()])
+        .collect();
+    let mut writes_to: HashMap<usize, usize> = HashMap::new();
+    for index in &write_targets {
+        *writes_to.entry(*index).or_default() += 1;
+    }
     let tally = Arc::new(Tally::default());
     let listeners: Vec<_> = sockets
         .into_iter()
-        .map(|(index, socket, seq)| {
-            let expected = (0..total_writes)
-                .filter(|w| written[w % written.len()] == index)
-                .count();
-            listen(index, socket, seq, tally.clone(), expected)
-        })
+        .map(|(index, socket, seq)| listen(index, socket, seq, tally.clone(), writes_to[&index]))
         .collect();
 
     let client = reqwest::Client::new();
@@ -156,8 +158,7 @@ pub async fn measure(
     let mut responded: HashMap<(usize, u64), (usize, Instant)> = HashMap::new();
     let mut sent_to: HashMap<usize, u64> = HashMap::new();
     let mut expected_receipts = 0;
-    for write in 0..total_writes {
-        let index = written[write % written.len()];
+    for (write, &index) in write_targets.iter().enumerate() {
         let target = &targets[index];
         let nth = sent_to.entry(index).or_default();
         *nth += 1;

@@ -11,6 +11,7 @@ mod report;
 mod seed;
 mod server;
 mod stats;
+mod tool;
 
 use std::{
     path::{Path, PathBuf},

@@ -56,17 +56,12 @@ impl Report {
     }
 
     pub fn http(&mut self, load: Load, connections: u32, ours: &[WrkRun], floor: &[FloorRun]) {
-        let rps = Figure::of(&ours.iter().map(|r| r.requests_per_sec).collect::<Vec<_>>());
-        let p50 = Figure::of(&ours.iter().map(|r| r.p50_ms).collect::<Vec<_>>());
-        let p99 = Figure::of(&ours.iter().map(|r| r.p99_ms).collect::<Vec<_>>());
-        let tps = Figure::of(
-            &floor
-                .iter()
-                .map(|r| r.transactions_per_sec)
-                .collect::<Vec<_>>(),
-        );
-        let floor_p50 = Figure::of(&floor.iter().map(|r| r.p50_ms).collect::<Vec<_>>());
-        let floor_p99 = Figure::of(&floor.iter().map(|r| r.p99_ms).collect::<Vec<_>>());
+        let rps = Figure::of_each(ours, |r| r.requests_per_sec);
+        let p50 = Figure::of_each(ours, |r| r.p50_ms);
+        let p99 = Figure::of_each(ours, |r| r.p99_ms);
+        let tps = Figure::of_each(floor, |r| r.transactions_per_sec);
+        let floor_p50 = Figure::of_each(floor, |r| r.p50_ms);
+        let floor_p99 = Figure::of_each(floor, |r| r.p99_ms);
         let errors: u64 = ours.iter().map(|r| r.errors).sum();
         let share = 100.0 * rps.median / tps.median;
         self.http.push(format!(
@@ -101,8 +96,8 @@ impl Report {
     }
 
     pub fn live(&mut self, scenario: &str, rounds: &[LiveRound]) {
-        let p50 = Figure::of(&rounds.iter().map(|r| r.p50_ms).collect::<Vec<_>>());
-        let p99 = Figure::of(&rounds.iter().map(|r| r.p99_ms).collect::<Vec<_>>());
+        let p50 = Figure::of_each(rounds, |r| r.p50_ms);
+        let p99 = Figure::of_each(rounds, |r| r.p99_ms);
         let lost: usize = rounds.iter().map(|r| r.lost).sum();
         self.row(
             format!("Live delivery, {scenario}: write response to receipt"),
@@ -134,8 +129,8 @@ impl Report {
     }
 
     pub fn login(&mut self, runs: &[LoginRun]) {
-        let p50 = Figure::of(&runs.iter().map(|r| r.p50_ms).collect::<Vec<_>>());
-        let p99 = Figure::of(&runs.iter().map(|r| r.p99_ms).collect::<Vec<_>>());
+        let p50 = Figure::of_each(runs, |r| r.p50_ms);
+        let p99 = Figure::of_each(runs, |r| r.p99_ms);
         let logins: usize = runs.iter().map(|r| r.logins).sum();
         self.row(
             "Login latency, 8 concurrent",
@@ -143,7 +138,7 @@ impl Report {
             "",
             None,
         );
-        let tables = Figure::of(&runs.iter().map(|r| r.get_tables.p99_ms).collect::<Vec<_>>());
+        let tables = Figure::of_each(runs, |r| r.get_tables.p99_ms);
         let errors: u64 = runs.iter().map(|r| r.get_tables.errors).sum();
         self.row(
             "GET tables p99 (16 connections) while 8 logins run",

@@ -30,6 +30,11 @@ impl Figure {
         }
     }
 
+    /// The figure of one measure read off each run.
+    pub fn of_each<T>(runs: &[T], measure: impl Fn(&T) -> f64) -> Self {
+        Self::of(&runs.iter().map(measure).collect::<Vec<_>>())
+    }
+
     /// Spread as a percentage of the median: (max - min) / median.
     pub fn spread_pct(&self) -> f64 {
         if self.median == 0.0 {

@@ -8,8 +8,9 @@ use crate::{
     error::{ApiError, ApiResult},
 };
 
-// Composed only of constants; every value is a bound parameter.
-const COLUMNS: &str = "id, table_number, capacity, status, position_x, position_y, shape, section, \
+// Composed only of constants; every value is a bound parameter. Public so
+// the benchmark's pgbench floor reads exactly the columns we read.
+pub const COLUMNS: &str = "id, table_number, capacity, status, position_x, position_y, shape, section, \
                        current_guest_id, updated_at, created_at, version";
 
 fn duplicate_number(error: sqlx::Error) -> ApiError {

@@ -7,6 +7,8 @@ use serde_json::{Value, json};
 use sqlx::{PgPool, Row};
 use uuid::Uuid;
 
+use qtable::db::TenantTx;
+
 use crate::helpers::{Account, TestApp, json_of};
 
 /// Every table with a `restaurant_id` column.
@@ -110,24 +112,19 @@ async fn as_the_service_role_one_tenant_cannot_read_change_delete_or_insert_anot
         .await
         .unwrap();
 
-        let mut tx = app.db.begin().await.unwrap();
-        sqlx::query("select app.begin_request($1, null)")
-            .bind(a_id)
-            .execute(&mut *tx)
-            .await
-            .unwrap();
+        let mut tx = TenantTx::begin(&app.db, a_id).await.unwrap();
         let seen: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
             "select count(*) from {table} where restaurant_id = $1"
         )))
         .bind(b_id)
-        .fetch_one(&mut *tx)
+        .fetch_one(tx.conn())
         .await
         .unwrap();
         let updated = sqlx::query(sqlx::AssertSqlSafe(format!(
             "update {table} set restaurant_id = restaurant_id where restaurant_id = $1"
         )))
         .bind(b_id)
-        .execute(&mut *tx)
+        .execute(tx.conn())
         .await
         .unwrap()
         .rows_affected();
@@ -135,7 +132,7 @@ async fn as_the_service_role_one_tenant_cannot_read_change_delete_or_insert_anot
             "delete from {table} where restaurant_id = $1"
         )))
         .bind(b_id)
-        .execute(&mut *tx)
+        .execute(tx.conn())
         .await
         .unwrap()
         .rows_affected();
@@ -144,13 +141,13 @@ async fn as_the_service_role_one_tenant_cannot_read_change_delete_or_insert_anot
             "insert into {table} ({columns}) select {columns} from jsonb_populate_record(null::{table}, $1)"
         )))
         .bind(&sample)
-        .execute(&mut *tx)
+        .execute(tx.conn())
         .await;
         let error = insert
             .expect_err(&format!("{table}: inserting a row for B must fail"))
             .to_string();
         assert!(error.contains("row-level security"), "{table}: {error}");
-        tx.rollback().await.unwrap();
+        // Dropping the transaction rolls it back.
     }
 }
 
