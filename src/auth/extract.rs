@@ -98,12 +98,10 @@ impl Tenant {
         Ok(())
     }
 
-    /// Ends a request that only read. There is nothing to commit: dropping
-    /// the transaction queues its ROLLBACK, which sqlx sends together with
-    /// the check it makes as the connection returns to the pool, so the
-    /// response does not wait a round trip for it.
+    /// Ends a request that only read (see `TenantTx::end_read`).
     pub fn end_read(self) {
         debug_assert!(self.events.is_empty(), "a read recorded events");
+        self.tx.end_read();
     }
 
     /// 403 unless the caller is an owner or a manager.

@@ -270,7 +270,7 @@ impl Sequencer {
     async fn start(&mut self, db: &PgPool) -> ApiResult<i64> {
         let mut tx = TenantTx::begin(db, self.restaurant_id).await?;
         let latest = event::latest_seq(&mut tx).await?;
-        tx.commit().await?;
+        tx.end_read();
         let last = self
             .pending
             .keys()
@@ -308,7 +308,7 @@ impl Sequencer {
                 break;
             }
         }
-        tx.commit().await?;
+        tx.end_read();
         let last = self.last.unwrap_or_default();
         self.pending.retain(|seq, _| *seq > last);
         Ok(())

@@ -153,7 +153,7 @@ impl Connection {
             Some(since) => event::can_replay_from(&mut tx, since, latest).await?,
             None => true,
         };
-        tx.commit().await?;
+        tx.end_read();
         let hello = json!({"type": "hello", "seq": latest, "restaurant_id": self.restaurant_id(),
             "timestamp": time::format(&chrono::Utc::now())});
         self.send_text(hello.to_string()).await?;
@@ -177,7 +177,7 @@ impl Connection {
         while self.last_sent < until {
             let mut tx = TenantTx::begin(&self.state.db, self.restaurant_id()).await?;
             let page = event::events_after(&mut tx, self.last_sent, until, REPLAY_PAGE).await?;
-            tx.commit().await?;
+            tx.end_read();
             if page.is_empty() {
                 break;
             }
@@ -282,7 +282,7 @@ impl Connection {
     async fn session_live(&self) -> bool {
         match TenantTx::begin_session(&self.state.db, self.restaurant_id(), self.claims.sid).await {
             Ok((tx, role)) => {
-                let _ = tx.commit().await;
+                tx.end_read();
                 role.is_some()
             }
             // A database hiccup is not a revocation; the next check decides.

@@ -14,3 +14,4 @@ mod service;
 mod staff;
 mod tables;
 mod tenancy;
+mod transactions;
