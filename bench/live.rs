@@ -157,7 +157,8 @@ pub async fn measure(
     // When each write's response arrived, by restaurant and event index (1-based).
     let mut responded: HashMap<(usize, u64), (usize, Instant)> = HashMap::new();
     let mut sent_to: HashMap<usize, u64> = HashMap::new();
-    let mut expected_receipts = 0;
+    // Deliveries each round owes: one per subscriber of each write's restaurant.
+    let mut expected = vec![0usize; rounds];
     for (write, &index) in write_targets.iter().enumerate() {
         let target = &targets[index];
         let nth = sent_to.entry(index).or_default();
@@ -169,17 +170,14 @@ pub async fn measure(
             "available"
         };
         put_status(&client, &base, target, table, status).await?;
-        responded.insert((index, *nth), (write / writes_per_round, Instant::now()));
-        expected_receipts += subscribers[&index];
-        wait_for(&tally, expected_receipts).await;
+        let round = write / writes_per_round;
+        responded.insert((index, *nth), (round, Instant::now()));
+        expected[round] += subscribers[&index];
+        wait_for(&tally, expected.iter().sum()).await;
     }
 
     let mut latencies: Vec<Vec<f64>> = vec![Vec::new(); rounds];
     let mut delivered = vec![0usize; rounds];
-    let mut expected = vec![0usize; rounds];
-    for ((index, _), (round, _)) in &responded {
-        expected[*round] += subscribers[index];
-    }
     for listener in listeners {
         let (index, receipts) = listener.await?;
         for (nth, arrived) in receipts {
@@ -211,7 +209,7 @@ async fn wait_for(tally: &Tally, count: usize) {
     }
 }
 
-pub async fn put_status(
+async fn put_status(
     client: &reqwest::Client,
     base: &str,
     target: &Target,
