@@ -6,6 +6,9 @@ FROM rust:1-bookworm AS build
 WORKDIR /src
 # Dependencies first, so code changes do not rebuild them.
 COPY Cargo.toml Cargo.lock build.rs ./
+# The workspace's other member, the bench harness: cargo reads its manifest
+# (the lock file names its dependencies) but never builds it here.
+COPY bench/Cargo.toml bench/
 RUN mkdir src && echo 'fn main() {}' > src/main.rs && touch src/lib.rs \
     && mkdir migrations \
     && cargo build --release --locked --bin qtable \
