@@ -116,61 +116,125 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn run(settings: &Settings, work_dir: &Path) -> anyhow::Result<()> {
-    let options = ClusterOptions {
-        root: work_dir.join("postgres"),
-        ephemeral: false,
-        max_connections: 200,
-    };
-    eprintln!(
-        "bench: starting a throwaway PostgreSQL in {}",
-        options.root.display()
-    );
-    let cluster = tokio::task::spawn_blocking(move || EmbeddedPostgres::start(&options)).await??;
-    ensure_database(&cluster.connect_options("postgres"), DATABASE).await?;
-    let db_options = cluster.connect_options(DATABASE);
-    let socket_dir = db_options
-        .get_socket()
-        .context("cluster without a socket")?
-        .clone();
-    let pool = PgPoolOptions::new()
-        .max_connections(2)
-        .connect_with(db_options)
-        .await?;
-    qtable::db::migrate(&pool).await?;
-    eprintln!(
-        "bench: seeding {} restaurants x {} tables x {} reservations",
-        settings.shape.restaurants, settings.shape.tables, settings.shape.reservations
-    );
-    seed::seed(&pool, &settings.shape).await?;
-    let postgres_version: String = sqlx::query_scalar("show server_version")
-        .fetch_one(&pool)
-        .await?;
-    pool.close().await;
-
+    let database = Database::provision(settings, work_dir).await?;
     let secret = hex::encode(rand::random::<[u8; 32]>());
-    let targets = targets(&secret, &settings.shape);
-    let database_url = format!(
-        "postgres://postgres@localhost/{DATABASE}?host={}",
-        socket_dir.display()
-    );
-    let mut report = Report::new(settings.runs, settings.seconds, &postgres_version);
-
-    let data_dir = work_dir.join("server");
-    let start_server = || Server::start(&settings.server_binary, &database_url, &secret, &data_dir);
+    let bench = Bench {
+        settings,
+        work_dir,
+        targets: targets(&secret, &settings.shape),
+        database_url: format!(
+            "postgres://postgres@localhost/{DATABASE}?host={}",
+            database.socket_dir.display()
+        ),
+        secret,
+        data_dir: work_dir.join("server"),
+    };
+    let mut report = Report::new(settings.runs, settings.seconds, &database.postgres_version);
 
     if settings.wants("startup") {
+        bench.startup(&mut report).await?;
+    }
+    let (server, _) = bench.start_server().await?;
+    bench.http(&server, &database, &mut report)?;
+    if settings.wants("live") {
+        bench.live(&server, &mut report).await?;
+    }
+    if settings.wants("login") {
+        bench.login(&server, &mut report).await?;
+    }
+    report.load_rss(server.rss_bytes()? as f64 / 1024.0 / 1024.0);
+    server.stop().await?;
+    report.print();
+    drop(database);
+    Ok(())
+}
+
+/// The throwaway cluster, migrated and seeded, for the bench's lifetime.
+struct Database {
+    /// Stops the cluster when dropped.
+    _cluster: EmbeddedPostgres,
+    socket_dir: PathBuf,
+    postgres_version: String,
+}
+
+impl Database {
+    async fn provision(settings: &Settings, work_dir: &Path) -> anyhow::Result<Self> {
+        let options = ClusterOptions {
+            root: work_dir.join("postgres"),
+            ephemeral: false,
+            max_connections: 200,
+        };
         eprintln!(
-            "bench: start-up, idle memory and {IDLE_SOCKETS} idle sockets, {} fresh servers",
-            settings.runs
+            "bench: starting a throwaway PostgreSQL in {}",
+            options.root.display()
+        );
+        let cluster =
+            tokio::task::spawn_blocking(move || EmbeddedPostgres::start(&options)).await??;
+        ensure_database(&cluster.connect_options("postgres"), DATABASE).await?;
+        let db_options = cluster.connect_options(DATABASE);
+        let socket_dir = db_options
+            .get_socket()
+            .context("cluster without a socket")?
+            .clone();
+        let pool = PgPoolOptions::new()
+            .max_connections(2)
+            .connect_with(db_options)
+            .await?;
+        qtable::db::migrate(&pool).await?;
+        eprintln!(
+            "bench: seeding {} restaurants x {} tables x {} reservations",
+            settings.shape.restaurants, settings.shape.tables, settings.shape.reservations
+        );
+        seed::seed(&pool, &settings.shape).await?;
+        let postgres_version: String = sqlx::query_scalar("show server_version")
+            .fetch_one(&pool)
+            .await?;
+        pool.close().await;
+        Ok(Self {
+            _cluster: cluster,
+            socket_dir,
+            postgres_version,
+        })
+    }
+}
+
+/// What every section needs: the settings, the seeded restaurants and how to
+/// start a server against them.
+struct Bench<'a> {
+    settings: &'a Settings,
+    work_dir: &'a Path,
+    targets: Vec<Target>,
+    database_url: String,
+    secret: String,
+    data_dir: PathBuf,
+}
+
+impl Bench<'_> {
+    async fn start_server(&self) -> anyhow::Result<(Server, Duration)> {
+        Server::start(
+            &self.settings.server_binary,
+            &self.database_url,
+            &self.secret,
+            &self.data_dir,
+        )
+        .await
+    }
+
+    /// Start-up time, idle memory and memory per idle socket, each on a
+    /// fresh server.
+    async fn startup(&self, report: &mut Report) -> anyhow::Result<()> {
+        let runs = self.settings.runs;
+        eprintln!(
+            "bench: start-up, idle memory and {IDLE_SOCKETS} idle sockets, {runs} fresh servers"
         );
         let (mut start, mut idle, mut per_socket) = (Vec::new(), Vec::new(), Vec::new());
-        for _ in 0..settings.runs {
-            let (server, took) = start_server().await?;
+        for _ in 0..runs {
+            let (server, took) = self.start_server().await?;
             start.push(took.as_secs_f64() * 1000.0);
             let before = server.rss_bytes()?;
             idle.push(before as f64 / 1024.0 / 1024.0);
-            let plan: Vec<usize> = (0..IDLE_SOCKETS).map(|i| i % targets.len()).collect();
-            let sockets = live::connect_all(server.port, &targets, &plan).await?;
+            let plan: Vec<usize> = (0..IDLE_SOCKETS).map(|i| i % self.targets.len()).collect();
+            let sockets = live::connect_all(server.port, &self.targets, &plan).await?;
             let after = server.rss_bytes()?;
             per_socket.push(after.saturating_sub(before) as f64 / IDLE_SOCKETS as f64 / 1024.0);
             drop(sockets);
@@ -181,63 +245,71 @@ async fn run(settings: &Settings, work_dir: &Path) -> anyhow::Result<()> {
             Figure::of(&idle),
             Figure::of(&per_socket),
         );
+        Ok(())
     }
 
-    let (server, _) = start_server().await?;
-    let floor = Floor {
-        socket_dir,
-        database: DATABASE.into(),
-        restaurants: settings.shape.restaurants,
-        tables: settings.shape.tables,
-        work_dir: work_dir.to_path_buf(),
-    };
-    for load in Load::ALL {
-        if !settings.wants("http") && !settings.wants(load.slug()) {
-            continue;
-        }
-        let http_script = http_load::write_script(work_dir, load, &targets)?;
-        let floor_script = floor.write_script(load)?;
-        for connections in [16, 64] {
-            eprintln!("bench: {} at {connections} connections", load.label());
-            let (mut ours, mut theirs) = (Vec::new(), Vec::new());
-            for _ in 0..settings.runs {
-                let base = server.base_url();
-                ours.push(http_load::run(
-                    &http_script,
-                    &base,
-                    connections,
-                    settings.seconds,
-                )?);
-                theirs.push(floor.run(&floor_script, connections, settings.seconds)?);
+    /// Each request the settings want, through wrk against `server` and
+    /// through pgbench against the floor, at 16 and 64 connections.
+    fn http(
+        &self,
+        server: &Server,
+        database: &Database,
+        report: &mut Report,
+    ) -> anyhow::Result<()> {
+        let floor = Floor {
+            socket_dir: database.socket_dir.clone(),
+            database: DATABASE.into(),
+            restaurants: self.settings.shape.restaurants,
+            tables: self.settings.shape.tables,
+            work_dir: self.work_dir.to_path_buf(),
+        };
+        let seconds = self.settings.seconds;
+        for load in Load::ALL {
+            if !self.settings.wants("http") && !self.settings.wants(load.slug()) {
+                continue;
             }
-            report.http(load, connections, &ours, &theirs);
+            let http_script = http_load::write_script(self.work_dir, load, &self.targets)?;
+            let floor_script = floor.write_script(load)?;
+            for connections in [16, 64] {
+                eprintln!("bench: {} at {connections} connections", load.label());
+                let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+                for _ in 0..self.settings.runs {
+                    let base = server.base_url();
+                    ours.push(http_load::run(&http_script, &base, connections, seconds)?);
+                    theirs.push(floor.run(&floor_script, connections, seconds)?);
+                }
+                report.http(load, connections, &ours, &theirs);
+            }
         }
+        Ok(())
     }
 
-    if settings.wants("live") {
+    /// Delivery of live events to 1,000 sockets, spread over all restaurants
+    /// and all on one.
+    async fn live(&self, server: &Server, report: &mut Report) -> anyhow::Result<()> {
         eprintln!("bench: live delivery");
+        let (targets, runs) = (&self.targets, self.settings.runs);
         let spread: Vec<usize> = (0..1_000).map(|i| i % targets.len()).collect();
-        let rounds = live::measure(server.port, &targets, &spread, settings.runs, 100).await?;
+        let rounds = live::measure(server.port, targets, &spread, runs, 100).await?;
         report.live("1,000 sockets over all restaurants", &rounds);
         let one: Vec<usize> = vec![0; 1_000];
-        let rounds = live::measure(server.port, &targets, &one, settings.runs, 30).await?;
+        let rounds = live::measure(server.port, targets, &one, runs, 30).await?;
         report.live("1,000 sockets on one restaurant", &rounds);
+        Ok(())
     }
 
-    if settings.wants("login") {
+    /// Concurrent logins while wrk reads the floor plan.
+    async fn login(&self, server: &Server, report: &mut Report) -> anyhow::Result<()> {
         eprintln!("bench: 8 concurrent logins beside GET tables");
-        let get_tables = http_load::write_script(work_dir, Load::GetTables, &targets)?;
+        let get_tables = http_load::write_script(self.work_dir, Load::GetTables, &self.targets)?;
         let mut runs = Vec::new();
-        for _ in 0..settings.runs {
-            runs.push(login::measure(&server.base_url(), &get_tables, settings.seconds).await?);
+        let base = server.base_url();
+        for _ in 0..self.settings.runs {
+            runs.push(login::measure(&base, &get_tables, self.settings.seconds).await?);
         }
         report.login(&runs);
+        Ok(())
     }
-    report.load_rss(server.rss_bytes()? as f64 / 1024.0 / 1024.0);
-    server.stop().await?;
-    report.print();
-    drop(cluster);
-    Ok(())
 }
 
 /// Every seeded restaurant with a token for its owner's seeded session.
