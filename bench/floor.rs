@@ -8,71 +8,149 @@ use std::{
 };
 
 use anyhow::Context;
-// The server's own column lists, so the floor reads exactly what it reads.
-use qtable::{
-    reservations::queries::COLUMNS as RESERVATION_COLUMNS,
-    tables::queries::COLUMNS as TABLE_COLUMNS,
-};
+use qtable::reservations::{model::ReservationQuery, push_list_query};
+use sqlx::{Postgres, QueryBuilder};
 
 use crate::{http_load::Load, seed::BUSY_DAY, stats::percentile, tool};
 
-/// Every request opens its transaction the same way: role, tenant and session in one statement.
-const BEGIN: &str =
-    "BEGIN;\nselect app.begin_request(md5('r' || :n)::uuid, md5('s' || :n)::uuid);\n";
+/// The server's own statement named `suffix` (see `qtable::db::all_statements`).
+fn statement(suffix: &str) -> &'static str {
+    qtable::db::all_statements()
+        .find(|s| s.name.ends_with(suffix))
+        .unwrap_or_else(|| panic!("the server declares no statement {suffix}"))
+        .sql
+}
 
-/// The journal's single statement, as `activity::queries::record` sends it.
-fn journal(action: &str, entity_type: &str, event: &str, entity: &str, before: &str) -> String {
+/// `sql` with each `$n` replaced by `values[n - 1]`: pgbench variables and
+/// literals standing for the values the server binds.
+fn bind(sql: &str, values: &[&str]) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut rest = sql;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let digits = rest[at + 1..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .count();
+        let n: usize = rest[at + 1..at + 1 + digits]
+            .parse()
+            .expect("a numbered parameter");
+        out.push_str(values[n - 1]);
+        rest = &rest[at + 1 + digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+const RESTAURANT: &str = "md5('r' || :n)::uuid";
+const TABLE: &str = "md5('t' || :n || '-' || :k)::uuid";
+
+/// Every request opens its transaction the same way: role, tenant and session in one statement.
+fn begin() -> String {
+    let session = "md5('s' || :n)::uuid";
     format!(
-        "with counter as (
-    insert into event_counters as c (restaurant_id, last_seq) values (md5('r' || :n)::uuid, 1)
-    on conflict (restaurant_id) do update set last_seq = c.last_seq + 1
-    returning last_seq
-), entry as (
-    insert into activity (restaurant_id, user_id, action, entity_type, entity_id, before, after)
-    values (md5('r' || :n)::uuid, md5('u' || :n || '-1')::uuid, '{action}', '{entity_type}', {entity}, {before}, :entity::jsonb)
-)
-insert into events (restaurant_id, seq, type, entity_id, data)
-select md5('r' || :n)::uuid, last_seq, '{event}', {entity}, :entity::jsonb from counter
-returning type, data, created_at, restaurant_id, seq;\n"
+        "BEGIN;\n{};\n",
+        bind(statement("db::BEGIN_REQUEST"), &[RESTAURANT, session])
     )
 }
 
+/// The journal's single statement, as the server sends it.
+fn journal(action: &str, entity_type: &str, event: &str, entity: &str, before: &str) -> String {
+    let user = "md5('u' || :n || '-1')::uuid";
+    let (action, entity_type, event) = (
+        format!("'{action}'"),
+        format!("'{entity_type}'"),
+        format!("'{event}'"),
+    );
+    let values = [
+        RESTAURANT,
+        &event,
+        entity,
+        ":entity::jsonb",
+        user,
+        &action,
+        &entity_type,
+        before,
+        ":entity::jsonb",
+    ];
+    format!(
+        "{};\n",
+        bind(statement("journal::queries::RECORD_CHANGE"), &values)
+    )
+}
+
+fn put_table_status() -> String {
+    let status = "(case when :s = 0 then 'reserved' else 'available' end)::table_status";
+    let unchanged = [
+        "null::text",
+        "null::int",
+        "null::float8",
+        "null::float8",
+        "null::table_shape",
+        "null::text",
+    ];
+    let mut update = vec![TABLE];
+    update.extend(unchanged);
+    update.push(status);
+    format!(
+        "{};\n{};\n{}",
+        bind(statement("floor::queries::LOCK_TABLE"), &[TABLE]),
+        bind(statement("tables::queries::UPDATE_TABLE"), &update),
+        journal(
+            "table.update",
+            "table",
+            "table_update",
+            TABLE,
+            ":entity::jsonb"
+        )
+    )
+}
+
+fn post_reservation() -> String {
+    let values = [
+        RESTAURANT,
+        "'Bench walk-up'",
+        ":k % 6 + 1",
+        "'confirmed'",
+        "'2026-12-05 19:30+00'::timestamptz",
+        "'+33 1 00 00 00 00'",
+        "null",
+        "null",
+    ];
+    format!(
+        "{};\n{}",
+        bind(
+            statement("reservations::queries::INSERT_RESERVATION"),
+            &values
+        ),
+        journal(
+            "reservation.create",
+            "reservation",
+            "reservation_update",
+            "gen_random_uuid()",
+            "null"
+        )
+    )
+}
+
+/// The day list exactly as the server composes it for `?date=`.
+fn get_day() -> String {
+    let day = ReservationQuery {
+        date: Some(BUSY_DAY.parse().expect("BUSY_DAY is a date")),
+        ..ReservationQuery::default()
+    };
+    let mut list = QueryBuilder::<Postgres>::new("");
+    push_list_query(&mut list, &day, 500);
+    let date = format!("'{BUSY_DAY}'::date");
+    format!("{};\n", bind(list.sql().as_str(), &[&date, &date, "500"]))
+}
+
 fn script(load: Load) -> String {
-    let table = "md5('t' || :n || '-' || :k)::uuid";
     let body = match load {
-        Load::GetTables => format!("select {TABLE_COLUMNS} from dining_tables;\n"),
-        Load::PutTableStatus => format!(
-            "select {TABLE_COLUMNS} from dining_tables where id = {table} for update;
-update dining_tables set
-    table_number = coalesce(null::text, table_number), capacity = coalesce(null::int, capacity),
-    position_x = coalesce(null::float8, position_x), position_y = coalesce(null::float8, position_y),
-    shape = coalesce(null::table_shape, shape), section = coalesce(null::text, section),
-    status = coalesce((case when :s = 0 then 'reserved' else 'available' end)::table_status, status),
-    version = version + 1, updated_at = now()
-where id = {table}
-returning {TABLE_COLUMNS};
-{}",
-            journal("table.update", "table", "table_update", table, ":entity::jsonb")
-        ),
-        Load::PostReservation => format!(
-            "insert into reservations (restaurant_id, guest_name, party_size, status, reservation_time, contact_info, notes, assigned_table_id)
-values (md5('r' || :n)::uuid, 'Bench walk-up', :k % 6 + 1, 'confirmed', '2026-12-05 19:30+00'::timestamptz, '+33 1 00 00 00 00', null, null)
-returning {RESERVATION_COLUMNS};
-{}",
-            journal(
-                "reservation.create",
-                "reservation",
-                "reservation_update",
-                "gen_random_uuid()",
-                "null"
-            )
-        ),
-        Load::GetDay => format!(
-            "select {RESERVATION_COLUMNS} from reservations r
-where r.booked_at >= cast('{BUSY_DAY}'::date as timestamp) at time zone (select timezone from restaurants)
-  and r.booked_at < cast('{BUSY_DAY}'::date + 1 as timestamp) at time zone (select timezone from restaurants)
-order by r.booked_at, r.id limit 500;\n"
-        ),
+        Load::GetTables => format!("{};\n", statement("tables::queries::SELECT_TABLES")),
+        Load::PutTableStatus => put_table_status(),
+        Load::PostReservation => post_reservation(),
+        Load::GetDay => get_day(),
     };
     // Reads end as the server ends them (see `Tenant::end_read`).
     let end = match load {
@@ -80,7 +158,8 @@ order by r.booked_at, r.id limit 500;\n"
         Load::PutTableStatus | Load::PostReservation => "COMMIT",
     };
     format!(
-        "\\set n random(1, :restaurants)\n\\set k random(1, :tables)\n\\set s random(0, 1)\n{BEGIN}{body}{end};\n"
+        "\\set n random(1, :restaurants)\n\\set k random(1, :tables)\n\\set s random(0, 1)\n{}{body}{end};\n",
+        begin()
     )
 }
 
@@ -159,4 +238,29 @@ fn transaction_latencies_ms(log_dir: &Path) -> anyhow::Result<Vec<f64>> {
         );
     }
     Ok(latencies)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameters_are_replaced_by_their_whole_number() {
+        let values = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
+        assert_eq!(bind("$1, $10 and $2", &values), "a, j and b");
+    }
+
+    #[test]
+    fn every_script_names_only_statements_the_server_declares() {
+        for load in [
+            Load::GetTables,
+            Load::PutTableStatus,
+            Load::PostReservation,
+            Load::GetDay,
+        ] {
+            let script = script(load);
+            assert!(!script.contains('$'), "{script}");
+            assert!(script.starts_with("\\set n"), "{script}");
+        }
+    }
 }

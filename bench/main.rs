@@ -20,9 +20,9 @@ use std::{
 
 use anyhow::Context;
 use qtable::{
-    auth::tokens::TokenKeys,
     config::Secret,
-    embedded_pg::{ClusterOptions, EmbeddedPostgres, ensure_database},
+    embedded_pg::{ClusterOptions, DATABASE, EmbeddedPostgres, ensure_database},
+    tokens::TokenKeys,
 };
 use sqlx::postgres::PgPoolOptions;
 use uuid::Uuid;
@@ -36,7 +36,6 @@ use crate::{
     stats::Figure,
 };
 
-const DATABASE: &str = "qtable_bench";
 /// Idle sockets held open at once for the memory figure.
 const IDLE_SOCKETS: usize = 10_000;
 /// Descriptors each of the bench and the server (which inherits our limit)
@@ -170,7 +169,7 @@ impl Database {
         );
         let cluster =
             tokio::task::spawn_blocking(move || EmbeddedPostgres::start(&options)).await??;
-        ensure_database(&cluster.connect_options("postgres"), DATABASE).await?;
+        ensure_database(&cluster.connect_options("postgres")).await?;
         let db_options = cluster.connect_options(DATABASE);
         let socket_dir = db_options
             .get_socket()

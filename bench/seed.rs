@@ -26,7 +26,7 @@ pub fn email(n: u32, k: u32) -> String {
 
 /// Seeds every row and refreshes the planner's statistics.
 pub async fn seed(pool: &PgPool, shape: &Shape) -> anyhow::Result<()> {
-    let hash = qtable::auth::password::hash(PASSWORD.to_owned())
+    let hash = qtable::password::hash(PASSWORD.to_owned())
         .await
         .map_err(|e| anyhow::anyhow!("hashing the bench password: {e:?}"))?;
     let statements = [

@@ -13,16 +13,50 @@ use sqlx::{
 use uuid::Uuid;
 
 use crate::{
-    auth::model::StaffRole,
     config::Config,
     embedded_pg::{self, ClusterOptions, EmbeddedPostgres},
+    error::ApiResult,
+    role::StaffRole,
 };
+
+/// One SQL statement of the service, named by where it is declared. Every
+/// statement is declared with `statements!`, so the whole list is known, and
+/// a test prepares each one against the migrated schema: a renamed column
+/// fails that test, not a request.
+#[derive(Debug)]
+pub struct Statement {
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+inventory::collect!(Statement);
+
+/// Every statement the service runs (the reservation list, composed of
+/// constant fragments, is checked through its builder).
+pub fn all_statements() -> impl Iterator<Item = &'static Statement> {
+    inventory::iter::<Statement>.into_iter()
+}
+
+/// Declares constant SQL statements and registers each in `statements()`.
+macro_rules! statements {
+    ($($(#[$doc:meta])* $name:ident = $sql:expr;)+) => {$(
+        $(#[$doc])*
+        const $name: &str = $sql;
+        inventory::submit! {
+            $crate::db::Statement { name: concat!(module_path!(), "::", stringify!($name)), sql: $name }
+        }
+    )+};
+}
+pub(crate) use statements;
+
+statements! {
+    BEGIN_REQUEST = "select app.begin_request($1, $2)";
+    REVOKE_USER_SESSIONS = "update sessions set revoked_at = now()
+         where user_id = $1 and revoked_at is null and id is distinct from $2";
+}
 
 /// Every migration in `migrations/`, compiled into the binary.
 pub static MIGRATOR: Migrator = sqlx::migrate!();
-
-/// The database the embedded cluster serves.
-pub const EMBEDDED_DATABASE: &str = "qtable";
 
 /// Waiting longer than this for a connection means the database is in trouble:
 /// answer 503 rather than hang.
@@ -54,12 +88,11 @@ impl Database {
                     })
                 })
                 .await??;
-                embedded_pg::ensure_database(
-                    &cluster.connect_options("postgres"),
-                    EMBEDDED_DATABASE,
+                embedded_pg::ensure_database(&cluster.connect_options("postgres")).await?;
+                (
+                    cluster.connect_options(embedded_pg::DATABASE),
+                    Some(cluster),
                 )
-                .await?;
-                (cluster.connect_options(EMBEDDED_DATABASE), Some(cluster))
             }
         };
         tracing::info!(database = %describe(&options), embedded = embedded.is_some(), "using database");
@@ -150,7 +183,7 @@ impl TenantTx {
         session_id: Option<Uuid>,
     ) -> Result<(Self, Option<StaffRole>), sqlx::Error> {
         let mut tx = pool.begin().await?;
-        let role = sqlx::query_scalar("select app.begin_request($1, $2)")
+        let role = sqlx::query_scalar(BEGIN_REQUEST)
             .bind(restaurant_id)
             .bind(session_id)
             .fetch_one(&mut *tx)
@@ -170,16 +203,25 @@ impl TenantTx {
         self.tx.commit().await
     }
 
+    /// Ends every session of a user, except `keep` (the caller's own) if
+    /// given. Sessions are what every tenant transaction checks, so their end
+    /// lives beside that check.
+    pub async fn revoke_user_sessions(
+        &mut self,
+        user_id: Uuid,
+        keep: Option<Uuid>,
+    ) -> ApiResult<()> {
+        sqlx::query(REVOKE_USER_SESSIONS)
+            .bind(user_id)
+            .bind(keep)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
     /// Ends a transaction that only read. There is nothing to commit:
     /// dropping it queues its ROLLBACK, which sqlx sends together with the
     /// check it makes as the connection returns to the pool, so nobody waits
     /// a round trip for it.
     pub fn end_read(self) {}
-}
-
-/// Whether `error` is a unique violation of the named constraint or index.
-pub fn is_unique_violation(error: &sqlx::Error, constraint: &str) -> bool {
-    error
-        .as_database_error()
-        .is_some_and(|e| e.is_unique_violation() && e.constraint() == Some(constraint))
 }

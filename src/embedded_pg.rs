@@ -22,6 +22,8 @@ use std::{
 use anyhow::{Context, bail};
 use sqlx::postgres::PgConnectOptions;
 
+use crate::db::statements;
+
 /// The superuser that `initdb` creates inside the cluster.
 pub const SUPERUSER: &str = "postgres";
 
@@ -117,24 +119,33 @@ impl Drop for EmbeddedPostgres {
     }
 }
 
-/// Creates `database` if it does not exist yet.
-pub async fn ensure_database(admin: &PgConnectOptions, database: &str) -> anyhow::Result<()> {
+/// The database the embedded cluster serves.
+macro_rules! database_name {
+    () => {
+        "qtable"
+    };
+}
+pub const DATABASE: &str = database_name!();
+
+statements! {
+    DATABASE_EXISTS = "select exists(select 1 from pg_database where datname = $1)";
+    // Identifiers cannot be bound, so the name is part of the constant.
+    CREATE_DATABASE = concat!("create database ", database_name!());
+}
+
+/// Creates the service's database in the cluster if it does not exist yet.
+pub async fn ensure_database(admin: &PgConnectOptions) -> anyhow::Result<()> {
     use sqlx::{ConnectOptions, Connection};
     let mut conn = admin
         .connect()
         .await
         .context("connecting to the embedded PostgreSQL")?;
-    let exists: bool =
-        sqlx::query_scalar("select exists(select 1 from pg_database where datname = $1)")
-            .bind(database)
-            .fetch_one(&mut conn)
-            .await?;
+    let exists: bool = sqlx::query_scalar(DATABASE_EXISTS)
+        .bind(DATABASE)
+        .fetch_one(&mut conn)
+        .await?;
     if !exists {
-        // Identifiers cannot be bound; the name is ours and is quoted.
-        let statement = format!("create database {}", quote_ident(database));
-        sqlx::raw_sql(sqlx::AssertSqlSafe(statement))
-            .execute(&mut conn)
-            .await?;
+        sqlx::raw_sql(CREATE_DATABASE).execute(&mut conn).await?;
     }
     conn.close().await?;
     Ok(())

@@ -77,8 +77,11 @@ pub enum ApiError {
     Validation(Vec<FieldError>),
     #[error("too many requests; retry in {retry_after} seconds")]
     TooManyRequests { retry_after: u64 },
-    #[error("{0}")]
-    Gone(&'static str),
+    #[error("{detail}")]
+    Gone {
+        code: &'static str,
+        detail: &'static str,
+    },
     #[error("{0}")]
     Unavailable(&'static str),
     #[error(transparent)]
@@ -109,7 +112,7 @@ impl ApiError {
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Gone(_) => StatusCode::GONE,
+            Self::Gone { .. } => StatusCode::GONE,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -127,7 +130,7 @@ impl ApiError {
             Self::PayloadTooLarge(_) => "payload_too_large",
             Self::Validation(_) => "validation_error",
             Self::TooManyRequests { .. } => "too_many_requests",
-            Self::Gone(_) => "resync_required",
+            Self::Gone { code, .. } => code,
             Self::Unavailable(_) => "service_unavailable",
             Self::Internal(_) => "internal_error",
         }
@@ -154,21 +157,6 @@ impl From<sqlx::Error> for ApiError {
                     "another change to the same records happened at once; retry",
                 )
             }
-            // The database's own backstop against double seating.
-            sqlx::Error::Database(ref db)
-                if db.is_unique_violation()
-                    && matches!(
-                        db.constraint(),
-                        Some(
-                            "reservations_one_seated_per_table" | "dining_tables_current_guest_key"
-                        )
-                    ) =>
-            {
-                Self::conflict(
-                    "table_occupied",
-                    "the table is already occupied by another party",
-                )
-            }
             // The database is down or saturated: tell the client to retry, fast.
             sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
                 tracing::warn!(%error, "database unavailable");
@@ -176,6 +164,21 @@ impl From<sqlx::Error> for ApiError {
             }
             other => Self::Internal(other.into()),
         }
+    }
+}
+
+/// Maps violations of a named constraint to a domain error, the rest as usual:
+/// `.map_err(on_constraint("users_email_key", email_taken))`. The constraint
+/// decides (no SELECT-then-INSERT race); the domain names what it means.
+pub fn on_constraint(
+    constraint: &'static str,
+    error: fn() -> ApiError,
+) -> impl Fn(sqlx::Error) -> ApiError {
+    move |db_error| {
+        let violated = db_error
+            .as_database_error()
+            .is_some_and(|e| e.constraint() == Some(constraint));
+        if violated { error() } else { db_error.into() }
     }
 }
 

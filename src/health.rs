@@ -1,19 +1,40 @@
-//! `GET /health`: the service and its database, answered within a bound.
+//! `GET /health`: the service and its database, answered within a bound; and
+//! `GET /metrics` in Prometheus text format.
 
 use std::time::Duration;
 
-use axum::{Json, extract::State, http::StatusCode};
+use axum::{Json, extract::State, http::StatusCode, response::IntoResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::state::AppState;
+use crate::{db::statements, metrics, state::AppState};
+
+statements! {
+    PING = "select 1";
+}
 
 /// A load balancer must get an answer well within its own timeout.
 const DATABASE_CHECK_TIMEOUT: Duration = Duration::from_secs(2);
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(health))
+    OpenApiRouter::new()
+        .routes(routes!(health))
+        .routes(routes!(render_metrics))
+}
+
+/// Prometheus metrics of this instance.
+#[utoipa::path(get, path = "/metrics", tag = "service",
+    responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
+async fn render_metrics(State(state): State<AppState>) -> impl IntoResponse {
+    let pool = &state.db;
+    ::metrics::gauge!("qtable_db_pool_connections").set(f64::from(pool.size()));
+    ::metrics::gauge!("qtable_db_pool_idle_connections").set(pool.num_idle() as f64);
+    ::metrics::gauge!("qtable_db_pool_max_connections").set(f64::from(state.config.db_pool_size));
+    (
+        [("content-type", "text/plain; version=0.0.4")],
+        metrics::handle().render(),
+    )
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -56,7 +77,7 @@ async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
 async fn database_answers(state: &AppState) -> bool {
     let check = async {
         for _ in 0..2 {
-            if sqlx::query("select 1").execute(&state.db).await.is_ok() {
+            if sqlx::query(PING).execute(&state.db).await.is_ok() {
                 return true;
             }
         }

@@ -1,20 +1,37 @@
 //! QTable: the multi-tenant backend behind restaurant host-stand iPads.
+//! Layers (docs/architecture.md): a bottom layer that names no domain
+//! (config, db, role, tokens, password, event, tenant, journal, error, http,
+//! metrics, state), the domains above it, `floor` for what spans tables and
+//! reservations, and `startup` assembling it all.
 
-pub mod activity;
-pub mod auth;
+// The bottom layer.
 pub mod config;
 pub mod db;
-pub mod docs;
 pub mod embedded_pg;
 pub mod error;
-pub mod health;
+pub mod event;
 pub mod http;
-pub mod live;
+pub mod journal;
 pub mod metrics;
+pub mod password;
+pub mod role;
+pub mod state;
+pub mod telemetry;
+pub mod tenant;
+pub mod tokens;
+
+// The domains, which never import each other.
+pub mod auth;
+pub mod live;
 pub mod reservations;
 pub mod restaurants;
 pub mod staff;
-pub mod startup;
-pub mod state;
 pub mod tables;
-pub mod telemetry;
+
+// What spans domains.
+pub mod floor;
+
+// The service around them.
+pub mod docs;
+pub mod health;
+pub mod startup;

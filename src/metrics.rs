@@ -1,6 +1,6 @@
-//! `GET /metrics` in Prometheus text format: requests by route template and
-//! status, their latency, database pool use, live connections, events
-//! published and delivered, and failed sign-ins.
+//! The metrics every layer records (requests by route template and status,
+//! their latency, live connections, events published and delivered, failed
+//! sign-ins) and the process-wide recorder; `/metrics` (in `health`) renders them.
 
 use std::{
     sync::OnceLock,
@@ -8,14 +8,11 @@ use std::{
 };
 
 use axum::{
-    extract::{MatchedPath, Request, State},
+    extract::{MatchedPath, Request},
     middleware::Next,
-    response::{IntoResponse, Response},
+    response::Response,
 };
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
-use utoipa_axum::{router::OpenApiRouter, routes};
-
-use crate::state::AppState;
 
 pub const LIVE_CONNECTIONS: &str = "qtable_live_connections";
 pub const EVENTS_PUBLISHED: &str = "qtable_events_published_total";
@@ -52,24 +49,6 @@ pub fn handle() -> &'static PrometheusHandle {
             .expect("spawning the metrics upkeep thread");
         handle
     })
-}
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(render))
-}
-
-/// Prometheus metrics of this instance.
-#[utoipa::path(get, path = "/metrics", tag = "service",
-    responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
-async fn render(State(state): State<AppState>) -> impl IntoResponse {
-    let pool = &state.db;
-    metrics::gauge!("qtable_db_pool_connections").set(f64::from(pool.size()));
-    metrics::gauge!("qtable_db_pool_idle_connections").set(pool.num_idle() as f64);
-    metrics::gauge!("qtable_db_pool_max_connections").set(f64::from(state.config.db_pool_size));
-    (
-        [("content-type", "text/plain; version=0.0.4")],
-        handle().render(),
-    )
 }
 
 /// Counts and times every request by method, route template and status.

@@ -2,7 +2,7 @@
 //! the listener. `Application::build` binds before returning, so a caller
 //! (a test) knows the port and can connect at once.
 
-use std::{future::Future, net::SocketAddr, time::Duration};
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
 use axum::{
     Router,
@@ -27,15 +27,16 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::{
-    activity, auth,
+    auth,
     config::{Config, CorsOrigins},
     docs,
     error::ApiError,
     health,
     http::json::MAX_BODY_BYTES,
-    live, reservations, restaurants, staff,
+    journal, live, reservations, restaurants, staff,
     state::AppState,
     tables,
+    tokens::TokenKeys,
 };
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -52,9 +53,8 @@ impl Application {
     pub async fn build(config: Config, db: PgPool) -> anyhow::Result<Self> {
         let shutdown_grace = config.shutdown_grace;
         let address = SocketAddr::new(config.host, config.port);
-        let state = AppState::new(config, db)?;
-        let live = state.live.clone();
-        let router = router(state);
+        let (state, live) = start(config, db)?;
+        let router = router(state, live.clone());
         let listener = TcpListener::bind(address).await?;
         Ok(Self {
             listener,
@@ -101,6 +101,28 @@ impl Application {
     }
 }
 
+/// Builds the state every handler reaches, starting what it needs: the
+/// metrics recorder and the live hub (returned too, for the live routes and
+/// for shutdown). Fails when no `SECRET_KEY` has been resolved (see
+/// `Config::ensure_secret_key`); must run inside the Tokio runtime.
+pub fn start(config: Config, db: PgPool) -> anyhow::Result<(AppState, live::Hub)> {
+    let secret = config
+        .secret_key
+        .as_ref()
+        .ok_or_else(|| anyhow::anyhow!("SECRET_KEY: not set"))?;
+    let tokens = TokenKeys::new(secret, config.access_token_ttl, config.refresh_token_ttl);
+    // Install the metrics recorder before anything records.
+    crate::metrics::handle();
+    let hub = live::start(&config, db.clone())?;
+    let state = AppState {
+        db,
+        config: Arc::new(config),
+        tokens: Arc::new(tokens),
+        publisher: Arc::new(hub.clone()),
+    };
+    Ok((state, hub))
+}
+
 /// Every documented route, each declared once with its OpenAPI entry.
 fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(docs::ApiDoc::openapi())
@@ -111,9 +133,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(staff::router())
         .merge(tables::router())
         .merge(reservations::router())
-        .merge(activity::router())
+        .merge(journal::router())
         .merge(live::router())
-        .merge(crate::metrics::router())
 }
 
 /// The OpenAPI document, as served at `/openapi.json`.
@@ -140,9 +161,13 @@ fn tune_socket(stream: &mut tokio::net::TcpStream) {
 }
 
 /// The whole HTTP surface: every domain router, the docs, fallbacks and layers.
-pub fn router(state: AppState) -> Router {
+/// The live socket subscribes through `hub`, its own domain's handle.
+pub fn router(state: AppState, hub: live::Hub) -> Router {
     let (api_routes, api) = api();
-    layered(api_routes.merge(docs::viewers(api)), state)
+    let routes = api_routes
+        .merge(docs::viewers(api))
+        .layer(axum::Extension(hub));
+    layered(routes, state)
 }
 
 /// Adds the fallbacks and the middleware every route gets, outermost first:

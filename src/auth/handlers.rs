@@ -1,28 +1,31 @@
 //! Register, sign in, refresh, sign out, change password, and "who am I".
 
-use std::net::SocketAddr;
+use std::{net::SocketAddr, sync::Arc};
 
 use axum::{
-    Json,
+    Extension, Json,
     extract::{ConnectInfo, State},
     http::StatusCode,
 };
 use uuid::Uuid;
 
 use super::{
-    extract::AuthUser,
     model::{
         ChangePasswordRequest, LoginRequest, LogoutRequest, Me, RefreshRequest, RegisterRequest,
-        StaffRole, TokenResponse,
+        TokenResponse,
     },
-    password, queries, throttle,
-    tokens::{hash_refresh_token, new_refresh_token},
+    queries,
+    throttle::{self, LoginThrottle},
 };
 use crate::{
     db::TenantTx,
     error::{ApiError, ApiResult, ErrorBody, ValidationErrorBody},
     http::{AppJson, validate},
+    password,
+    role::StaffRole,
     state::AppState,
+    tenant::AuthUser,
+    tokens::{hash_refresh_token, new_refresh_token},
 };
 
 const BAD_CREDENTIALS: ApiError = ApiError::Unauthorized("incorrect email or password");
@@ -121,23 +124,24 @@ pub async fn register(
 ))]
 pub async fn login(
     State(state): State<AppState>,
+    Extension(limiter): Extension<Arc<LoginThrottle>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     AppJson(body): AppJson<LoginRequest>,
 ) -> ApiResult<Json<TokenResponse>> {
     let keys = throttle::keys(&body.email, peer.ip());
-    state.throttle.check(&keys)?;
+    limiter.check(&keys)?;
     let email = body.email.trim().to_lowercase();
     let candidate = queries::find_login(&state.db, &email)
         .await?
         .filter(|c| c.active);
     let stored = candidate.as_ref().map(|c| c.password_hash.clone());
     if !password::verify(body.password.clone(), stored.clone()).await? {
-        state.throttle.record_failure(&keys);
+        limiter.record_failure(&keys);
         metrics::counter!(crate::metrics::LOGIN_FAILURES).increment(1);
         return Err(BAD_CREDENTIALS);
     }
     let candidate = candidate.ok_or(BAD_CREDENTIALS)?;
-    state.throttle.reset(&keys[0].0);
+    limiter.reset(&keys[0].0);
 
     let mut tx = TenantTx::begin(&state.db, candidate.restaurant_id).await?;
     if stored.as_deref().is_some_and(password::needs_rehash) {
@@ -200,14 +204,14 @@ pub async fn logout(
     let token = queries::lock_refresh_token(&mut tx, &hash).await?;
     if let Some(token) = &token {
         if body.everywhere {
-            queries::revoke_user_sessions(&mut tx, token.user_id, None).await?;
+            tx.revoke_user_sessions(token.user_id, None).await?;
         } else {
             queries::revoke_session(&mut tx, token.session_id).await?;
         }
     }
     tx.commit().await?;
     if let Some(token) = token {
-        state.live.revoke(restaurant_id, token.user_id);
+        state.publisher.revoke(restaurant_id, token.user_id);
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -226,16 +230,20 @@ pub async fn change_password(
 ) -> ApiResult<StatusCode> {
     password::validate("new_password", &body.new_password)?;
     let mut tenant = user.open_own(&state).await?;
-    let stored = queries::select_password_hash(&mut tenant.tx, tenant.user_id).await?;
+    let actor = tenant.actor();
+    let stored = queries::select_password_hash(tenant.tx(), actor.user_id).await?;
     if !password::verify(body.current_password, Some(stored)).await? {
         return Err(ApiError::Unauthorized("current password is incorrect"));
     }
     let hash = password::hash(body.new_password).await?;
-    queries::update_password_hash(&mut tenant.tx, tenant.user_id, &hash).await?;
-    queries::revoke_user_sessions(&mut tenant.tx, tenant.user_id, Some(tenant.session_id)).await?;
-    let (restaurant_id, user_id) = (tenant.tx.restaurant_id(), tenant.user_id);
+    queries::update_password_hash(tenant.tx(), actor.user_id, &hash).await?;
+    tenant
+        .tx()
+        .revoke_user_sessions(actor.user_id, Some(actor.session_id))
+        .await?;
+    let (restaurant_id, user_id) = (tenant.restaurant_id(), actor.user_id);
     tenant.commit(&state).await?;
-    state.live.revoke(restaurant_id, user_id);
+    state.publisher.revoke(restaurant_id, user_id);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -246,7 +254,8 @@ pub async fn change_password(
 ))]
 pub async fn me(State(state): State<AppState>, user: AuthUser) -> ApiResult<Json<Me>> {
     let mut tenant = user.open_own(&state).await?;
-    let me = queries::select_me(&mut tenant.tx, tenant.user_id).await?;
+    let user_id = tenant.actor().user_id;
+    let me = queries::select_me(tenant.tx(), user_id).await?;
     tenant.end_read();
     Ok(Json(me))
 }

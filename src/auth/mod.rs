@@ -11,21 +11,22 @@
 //! | manage staff members with role `staff`         | yes   | yes     | no    |
 //! | manage owners and managers                     | yes   | no      | no    |
 
-pub mod extract;
 mod handlers;
 pub mod model;
-pub mod password;
-pub(crate) mod queries;
+mod queries;
 pub mod throttle;
-pub mod tokens;
 
-use axum::http::{HeaderValue, header};
+use std::sync::Arc;
+
+use axum::{
+    Extension,
+    http::{HeaderValue, header},
+};
 use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub use extract::{AuthUser, Tenant};
-
 use crate::state::AppState;
+use throttle::LoginThrottle;
 
 pub fn router() -> OpenApiRouter<AppState> {
     // Tokens and account data must never be stored by a cache along the way.
@@ -41,4 +42,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(handlers::change_password))
         .routes(routes!(handlers::me))
         .layer(no_store)
+        // This instance's count of failed sign-ins (see `throttle`).
+        .layer(Extension(Arc::new(LoginThrottle::default())))
 }

@@ -4,39 +4,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// A staff member's role. Owners manage everyone, managers manage `staff`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, sqlx::Type)]
-#[serde(rename_all = "lowercase")]
-#[sqlx(type_name = "staff_role", rename_all = "lowercase")]
-pub enum StaffRole {
-    Owner,
-    Manager,
-    Staff,
-}
-
-impl StaffRole {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Owner => "owner",
-            Self::Manager => "manager",
-            Self::Staff => "staff",
-        }
-    }
-
-    /// Owners and managers edit the floor plan, the restaurant and staff.
-    pub fn is_manager(self) -> bool {
-        matches!(self, Self::Owner | Self::Manager)
-    }
-
-    /// Owners manage everyone; managers manage `staff` only; staff nobody.
-    pub fn can_manage(self, role: StaffRole) -> bool {
-        match self {
-            Self::Owner => true,
-            Self::Manager => role == Self::Staff,
-            Self::Staff => false,
-        }
-    }
-}
+use crate::role::StaffRole;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RegisterRequest {

@@ -5,11 +5,38 @@ use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::model::{Me, StaffRole};
+use super::model::Me;
 use crate::{
-    db::{TenantTx, is_unique_violation},
-    error::{ApiError, ApiResult},
+    db::{TenantTx, statements},
+    error::{ApiResult, on_constraint},
+    http::validate::{UNIQUE_EMAIL, email_taken},
+    role::StaffRole,
 };
+
+statements! {
+    FIND_LOGIN = "select * from auth_private.find_login($1)";
+    REFRESH_TOKEN_TENANT = "select auth_private.refresh_token_tenant($1)";
+    INSERT_RESTAURANT = "insert into restaurants (id, name, slug, timezone) values ($1, $2, $3, $4)";
+    INSERT_USER = "insert into users (restaurant_id, email, password_hash, first_name, last_name, role)
+         values ($1, $2, $3, $4, $5, $6) returning id";
+    UPDATE_PASSWORD_HASH = "update users set password_hash = $2, updated_at = now() where id = $1";
+    SELECT_PASSWORD_HASH = "select password_hash from users where id = $1";
+    SELECT_ROLE = "select role from users where id = $1";
+    INSERT_SESSION = "insert into sessions (restaurant_id, user_id) values ($1, $2) returning id";
+    INSERT_REFRESH_TOKEN = "insert into refresh_tokens (token_hash, restaurant_id, session_id, expires_at) values ($1, $2, $3, $4)";
+    LOCK_REFRESH_TOKEN = "select s.id as session_id, u.id as user_id, u.role, t.used_at is not null as already_used,
+                (t.expires_at > now() and s.revoked_at is null and u.active) as usable
+         from refresh_tokens t
+         join sessions s on s.id = t.session_id
+         join users u on u.id = s.user_id
+         where t.token_hash = $1
+         for update of t";
+    MARK_REFRESH_TOKEN_USED = "update refresh_tokens set used_at = now() where token_hash = $1";
+    REVOKE_SESSION = "update sessions set revoked_at = now() where id = $1 and revoked_at is null";
+    SELECT_ME = "select u.id, u.email, u.first_name, u.last_name, u.role, u.restaurant_id, r.name as restaurant_name
+         from users u join restaurants r on r.id = u.restaurant_id
+         where u.id = $1";
+}
 
 /// The account an email signs in to, whatever the restaurant.
 #[derive(Debug, sqlx::FromRow)]
@@ -21,19 +48,17 @@ pub struct LoginCandidate {
 }
 
 pub async fn find_login(pool: &PgPool, email: &str) -> ApiResult<Option<LoginCandidate>> {
-    Ok(sqlx::query_as("select * from auth_private.find_login($1)")
+    Ok(sqlx::query_as(FIND_LOGIN)
         .bind(email)
         .fetch_optional(pool)
         .await?)
 }
 
 pub async fn refresh_token_tenant(pool: &PgPool, hash: &[u8]) -> ApiResult<Option<Uuid>> {
-    Ok(
-        sqlx::query_scalar("select auth_private.refresh_token_tenant($1)")
-            .bind(hash)
-            .fetch_one(pool)
-            .await?,
-    )
+    Ok(sqlx::query_scalar(REFRESH_TOKEN_TENANT)
+        .bind(hash)
+        .fetch_one(pool)
+        .await?)
 }
 
 pub async fn insert_restaurant(
@@ -43,7 +68,7 @@ pub async fn insert_restaurant(
     timezone: &str,
 ) -> ApiResult<()> {
     let id = tx.restaurant_id();
-    sqlx::query("insert into restaurants (id, name, slug, timezone) values ($1, $2, $3, $4)")
+    sqlx::query(INSERT_RESTAURANT)
         .bind(id)
         .bind(name)
         .bind(slug)
@@ -64,29 +89,20 @@ pub struct NewUser<'a> {
 /// Inserts a user; an email already in use anywhere is 409.
 pub async fn insert_user(tx: &mut TenantTx, user: &NewUser<'_>) -> ApiResult<Uuid> {
     let restaurant_id = tx.restaurant_id();
-    sqlx::query_scalar(
-        "insert into users (restaurant_id, email, password_hash, first_name, last_name, role)
-         values ($1, $2, $3, $4, $5, $6) returning id",
-    )
-    .bind(restaurant_id)
-    .bind(user.email)
-    .bind(user.password_hash)
-    .bind(user.first_name)
-    .bind(user.last_name)
-    .bind(user.role)
-    .fetch_one(tx.conn())
-    .await
-    .map_err(|error| {
-        if is_unique_violation(&error, "users_email_key") {
-            ApiError::conflict("email_taken", "an account with this email already exists")
-        } else {
-            error.into()
-        }
-    })
+    sqlx::query_scalar(INSERT_USER)
+        .bind(restaurant_id)
+        .bind(user.email)
+        .bind(user.password_hash)
+        .bind(user.first_name)
+        .bind(user.last_name)
+        .bind(user.role)
+        .fetch_one(tx.conn())
+        .await
+        .map_err(on_constraint(UNIQUE_EMAIL, email_taken))
 }
 
 pub async fn update_password_hash(tx: &mut TenantTx, user_id: Uuid, hash: &str) -> ApiResult<()> {
-    sqlx::query("update users set password_hash = $2, updated_at = now() where id = $1")
+    sqlx::query(UPDATE_PASSWORD_HASH)
         .bind(user_id)
         .bind(hash)
         .execute(tx.conn())
@@ -95,16 +111,14 @@ pub async fn update_password_hash(tx: &mut TenantTx, user_id: Uuid, hash: &str) 
 }
 
 pub async fn select_password_hash(tx: &mut TenantTx, user_id: Uuid) -> ApiResult<String> {
-    Ok(
-        sqlx::query_scalar("select password_hash from users where id = $1")
-            .bind(user_id)
-            .fetch_one(tx.conn())
-            .await?,
-    )
+    Ok(sqlx::query_scalar(SELECT_PASSWORD_HASH)
+        .bind(user_id)
+        .fetch_one(tx.conn())
+        .await?)
 }
 
 pub async fn select_role(tx: &mut TenantTx, user_id: Uuid) -> ApiResult<StaffRole> {
-    Ok(sqlx::query_scalar("select role from users where id = $1")
+    Ok(sqlx::query_scalar(SELECT_ROLE)
         .bind(user_id)
         .fetch_one(tx.conn())
         .await?)
@@ -112,13 +126,11 @@ pub async fn select_role(tx: &mut TenantTx, user_id: Uuid) -> ApiResult<StaffRol
 
 pub async fn insert_session(tx: &mut TenantTx, user_id: Uuid) -> ApiResult<Uuid> {
     let restaurant_id = tx.restaurant_id();
-    Ok(sqlx::query_scalar(
-        "insert into sessions (restaurant_id, user_id) values ($1, $2) returning id",
-    )
-    .bind(restaurant_id)
-    .bind(user_id)
-    .fetch_one(tx.conn())
-    .await?)
+    Ok(sqlx::query_scalar(INSERT_SESSION)
+        .bind(restaurant_id)
+        .bind(user_id)
+        .fetch_one(tx.conn())
+        .await?)
 }
 
 pub async fn insert_refresh_token(
@@ -128,15 +140,13 @@ pub async fn insert_refresh_token(
     expires_at: DateTime<Utc>,
 ) -> ApiResult<()> {
     let restaurant_id = tx.restaurant_id();
-    sqlx::query(
-        "insert into refresh_tokens (token_hash, restaurant_id, session_id, expires_at) values ($1, $2, $3, $4)",
-    )
-    .bind(hash)
-    .bind(restaurant_id)
-    .bind(session_id)
-    .bind(expires_at)
-    .execute(tx.conn())
-    .await?;
+    sqlx::query(INSERT_REFRESH_TOKEN)
+        .bind(hash)
+        .bind(restaurant_id)
+        .bind(session_id)
+        .bind(expires_at)
+        .execute(tx.conn())
+        .await?;
     Ok(())
 }
 
@@ -156,22 +166,14 @@ pub async fn lock_refresh_token(
     tx: &mut TenantTx,
     hash: &[u8],
 ) -> ApiResult<Option<PresentedToken>> {
-    Ok(sqlx::query_as(
-        "select s.id as session_id, u.id as user_id, u.role, t.used_at is not null as already_used,
-                (t.expires_at > now() and s.revoked_at is null and u.active) as usable
-         from refresh_tokens t
-         join sessions s on s.id = t.session_id
-         join users u on u.id = s.user_id
-         where t.token_hash = $1
-         for update of t",
-    )
-    .bind(hash)
-    .fetch_optional(tx.conn())
-    .await?)
+    Ok(sqlx::query_as(LOCK_REFRESH_TOKEN)
+        .bind(hash)
+        .fetch_optional(tx.conn())
+        .await?)
 }
 
 pub async fn mark_refresh_token_used(tx: &mut TenantTx, hash: &[u8]) -> ApiResult<()> {
-    sqlx::query("update refresh_tokens set used_at = now() where token_hash = $1")
+    sqlx::query(MARK_REFRESH_TOKEN_USED)
         .bind(hash)
         .execute(tx.conn())
         .await?;
@@ -179,37 +181,16 @@ pub async fn mark_refresh_token_used(tx: &mut TenantTx, hash: &[u8]) -> ApiResul
 }
 
 pub async fn revoke_session(tx: &mut TenantTx, session_id: Uuid) -> ApiResult<()> {
-    sqlx::query("update sessions set revoked_at = now() where id = $1 and revoked_at is null")
+    sqlx::query(REVOKE_SESSION)
         .bind(session_id)
         .execute(tx.conn())
         .await?;
     Ok(())
 }
 
-/// Ends every session of a user, except `keep` (the caller's own) if given.
-pub async fn revoke_user_sessions(
-    tx: &mut TenantTx,
-    user_id: Uuid,
-    keep: Option<Uuid>,
-) -> ApiResult<()> {
-    sqlx::query(
-        "update sessions set revoked_at = now()
-         where user_id = $1 and revoked_at is null and id is distinct from $2",
-    )
-    .bind(user_id)
-    .bind(keep)
-    .execute(tx.conn())
-    .await?;
-    Ok(())
-}
-
 pub async fn select_me(tx: &mut TenantTx, user_id: Uuid) -> ApiResult<Me> {
-    Ok(sqlx::query_as(
-        "select u.id, u.email, u.first_name, u.last_name, u.role, u.restaurant_id, r.name as restaurant_name
-         from users u join restaurants r on r.id = u.restaurant_id
-         where u.id = $1",
-    )
-    .bind(user_id)
-    .fetch_one(tx.conn())
-    .await?)
+    Ok(sqlx::query_as(SELECT_ME)
+        .bind(user_id)
+        .fetch_one(tx.conn())
+        .await?)
 }

@@ -5,7 +5,7 @@
 use axum::{
     body::Bytes,
     extract::{FromRequest, FromRequestParts, Path, Request, rejection::PathRejection},
-    http::{StatusCode, request::Parts},
+    http::{HeaderMap, StatusCode, header, request::Parts},
 };
 use serde::de::DeserializeOwned;
 
@@ -117,6 +117,15 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for AppQuery<T> {
                 })
             })
     }
+}
+
+/// The token of an `Authorization: Bearer ...` header, if there is one.
+pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .map(str::trim)
 }
 
 #[cfg(test)]

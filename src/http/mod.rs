@@ -10,4 +10,4 @@ pub mod validate;
 
 pub use etag::{IfMatch, Tagged, Versioned};
 pub use idempotency::Idempotent;
-pub use json::{AppJson, AppPath, AppQuery};
+pub use json::{AppJson, AppPath, AppQuery, bearer_token};

@@ -1,6 +1,6 @@
 //! Field checks shared by every domain; each failure is one 422 entry.
 
-use crate::error::FieldError;
+use crate::error::{ApiError, FieldError};
 
 /// 1..=max visible characters (after trimming), no control characters.
 pub fn text(field: &str, value: &str, min: usize, max: usize) -> Result<(), FieldError> {
@@ -55,6 +55,14 @@ pub fn email(field: &str, value: &str) -> Result<String, FieldError> {
             "value_error",
         ))
     }
+}
+
+/// Emails are unique across QTable (one sign-in, one restaurant).
+pub const UNIQUE_EMAIL: &str = "users_email_key";
+
+/// The answer when `UNIQUE_EMAIL` refuses a registration or a new staff email.
+pub fn email_taken() -> ApiError {
+    ApiError::conflict("email_taken", "an account with this email already exists")
 }
 
 /// An IANA time zone name such as `Europe/Paris`.

@@ -6,24 +6,15 @@
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
-use uuid::Uuid;
 
-use super::{Event, hub::Hub};
+use super::hub::{Hub, Outbound};
 
 /// Notifications waiting to be published; beyond this they are dropped.
 const OUTBOUND_CAPACITY: usize = 10_000;
 const PUBLISH_TIMEOUT: Duration = Duration::from_secs(1);
 const RECONNECT_MIN: Duration = Duration::from_millis(100);
 const RECONNECT_MAX: Duration = Duration::from_secs(2);
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Outbound {
-    Event(Event),
-    Revoked { restaurant_id: Uuid, user: Uuid },
-}
 
 /// Starts the publisher and the subscriber; returns the hub's outbound queue.
 pub fn start(

@@ -5,12 +5,13 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::{Event, event};
+use super::queries;
 use crate::{
-    auth::AuthUser,
     error::{ApiError, ApiResult, ErrorBody, FieldError, ValidationErrorBody},
+    event::Event,
     http::{AppPath, AppQuery},
     state::AppState,
+    tenant::AuthUser,
 };
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -39,14 +40,15 @@ pub async fn list_events(
         return Err(FieldError::query("limit", "must be between 1 and 1000", "value_error").into());
     }
     let mut tenant = user.open(&state, restaurant_id).await?;
-    let latest = event::latest_seq(&mut tenant.tx).await?;
+    let latest = queries::latest_seq(tenant.tx()).await?;
     let since = query.since.unwrap_or(0);
-    if since != 0 && !event::can_replay_from(&mut tenant.tx, since, latest).await? {
-        return Err(ApiError::Gone(
-            "events after this seq are no longer kept; reload and resume from the latest seq",
-        ));
+    if since != 0 && !queries::can_replay_from(tenant.tx(), since, latest).await? {
+        return Err(ApiError::Gone {
+            code: "resync_required",
+            detail: "events after this seq are no longer kept; reload and resume from the latest seq",
+        });
     }
-    let events = event::events_after(&mut tenant.tx, since, latest, limit).await?;
+    let events = queries::events_after(tenant.tx(), since, latest, limit).await?;
     tenant.end_read();
     Ok(Json(events))
 }

@@ -14,12 +14,17 @@ use std::{
     time::Duration,
 };
 
+use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use tokio::sync::{broadcast, mpsc, watch};
 use uuid::Uuid;
 
-use super::event::{self, Event};
-use crate::{db::TenantTx, error::ApiResult};
+use super::queries;
+use crate::{
+    db::TenantTx,
+    error::ApiResult,
+    event::{Event, Publisher},
+};
 
 /// How often a room checks the log for events it was not told about.
 const POLL_HEALTHY: Duration = Duration::from_secs(5);
@@ -37,6 +42,14 @@ pub enum Delivery {
     Revoked(Uuid),
 }
 
+/// What one instance tells the others (through `fanout`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Outbound {
+    Event(Event),
+    Revoked { restaurant_id: Uuid, user: Uuid },
+}
+
 #[derive(Clone)]
 pub struct Hub {
     inner: Arc<Inner>,
@@ -48,7 +61,7 @@ struct Inner {
     queue_capacity: usize,
     /// False while cross-instance notifications are known to be failing.
     notifications_healthy: AtomicBool,
-    outbound: Option<mpsc::Sender<super::fanout::Outbound>>,
+    outbound: Option<mpsc::Sender<Outbound>>,
     shutdown: watch::Sender<bool>,
 }
 
@@ -68,7 +81,7 @@ impl Hub {
     pub(super) fn new(
         db: PgPool,
         queue_capacity: usize,
-        outbound: Option<mpsc::Sender<super::fanout::Outbound>>,
+        outbound: Option<mpsc::Sender<Outbound>>,
     ) -> Self {
         Self {
             inner: Arc::new(Inner {
@@ -80,29 +93,6 @@ impl Hub {
                 shutdown: watch::channel(false).0,
             }),
         }
-    }
-
-    /// Announces committed events: to this instance's rooms, and to the others.
-    pub fn publish(&self, events: Vec<Event>) {
-        metrics::counter!(crate::metrics::EVENTS_PUBLISHED).increment(events.len() as u64);
-        for event in events {
-            if let Some(outbound) = &self.inner.outbound {
-                // Full or closed: other instances find the event in the log instead.
-                let _ = outbound.try_send(super::fanout::Outbound::Event(event.clone()));
-            }
-            self.receive(event);
-        }
-    }
-
-    /// Asks every live connection of `user` to re-check its session now.
-    pub fn revoke(&self, restaurant_id: Uuid, user: Uuid) {
-        if let Some(outbound) = &self.inner.outbound {
-            let _ = outbound.try_send(super::fanout::Outbound::Revoked {
-                restaurant_id,
-                user,
-            });
-        }
-        self.revoked(restaurant_id, user);
     }
 
     /// An event from this instance or another; ignored without local subscribers.
@@ -196,6 +186,31 @@ impl Hub {
     }
 }
 
+impl Publisher for Hub {
+    /// Announces committed events: to this instance's rooms, and to the others.
+    fn publish(&self, events: Vec<Event>) {
+        metrics::counter!(crate::metrics::EVENTS_PUBLISHED).increment(events.len() as u64);
+        for event in events {
+            if let Some(outbound) = &self.inner.outbound {
+                // Full or closed: other instances find the event in the log instead.
+                let _ = outbound.try_send(Outbound::Event(event.clone()));
+            }
+            self.receive(event);
+        }
+    }
+
+    /// Asks every live connection of `user` to re-check its session now.
+    fn revoke(&self, restaurant_id: Uuid, user: Uuid) {
+        if let Some(outbound) = &self.inner.outbound {
+            let _ = outbound.try_send(Outbound::Revoked {
+                restaurant_id,
+                user,
+            });
+        }
+        self.revoked(restaurant_id, user);
+    }
+}
+
 /// The room's sequencer: delivers every event after `last` exactly once, in order.
 async fn run_room(
     hub: Hub,
@@ -269,7 +284,7 @@ impl Sequencer {
     /// first event it already holds, whichever is earlier.
     async fn start(&mut self, db: &PgPool) -> ApiResult<i64> {
         let mut tx = TenantTx::begin(db, self.restaurant_id).await?;
-        let latest = event::latest_seq(&mut tx).await?;
+        let latest = queries::latest_seq(&mut tx).await?;
         tx.end_read();
         let last = self
             .pending
@@ -298,7 +313,7 @@ impl Sequencer {
         let mut tx = TenantTx::begin(db, self.restaurant_id).await?;
         loop {
             let last = self.last.unwrap_or_default();
-            let page = event::events_after(&mut tx, last, i64::MAX, FILL_PAGE).await?;
+            let page = queries::events_after(&mut tx, last, i64::MAX, FILL_PAGE).await?;
             let full = page.len() as i64 == FILL_PAGE;
             for event in page {
                 self.pending.insert(event.seq, event);

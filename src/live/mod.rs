@@ -4,10 +4,10 @@
 //! subscribers (`hub`) and, with `REDIS_URL`, to every other instance
 //! (`fanout`); WebSocket clients (`ws`) get them in `seq` order, exactly once.
 
-pub mod event;
 mod fanout;
 mod handlers;
 mod hub;
+mod queries;
 pub mod ws;
 
 use std::time::Duration;
@@ -15,7 +15,6 @@ use std::time::Duration;
 use sqlx::PgPool;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub use event::{Event, EventKind};
 pub use hub::Hub;
 
 use crate::{config::Config, state::AppState};
@@ -23,6 +22,8 @@ use crate::{config::Config, state::AppState};
 /// How often expired events are purged.
 const PURGE_EVERY: Duration = Duration::from_secs(3600);
 
+/// The live routes. The socket's handler takes the `Hub` as an extension,
+/// which `startup` adds: `AppState` knows only the hub's `Publisher` side.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(ws::live))
@@ -59,11 +60,7 @@ async fn purge_loop(
             _ = every.tick() => {}
             _ = stopping.changed() => return,
         }
-        let purged = sqlx::query_scalar::<_, i64>("select auth_private.purge_events($1)")
-            .bind(sqlx::postgres::types::PgInterval::try_from(retention).unwrap_or_default())
-            .fetch_one(&db)
-            .await;
-        match purged {
+        match queries::purge_events(&db, retention).await {
             Ok(count) if count > 0 => tracing::info!(count, "live: purged expired events"),
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "live: purging expired events failed"),

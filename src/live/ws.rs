@@ -6,12 +6,13 @@
 use std::time::{Duration, Instant};
 
 use axum::{
+    Extension,
     extract::{
         State, WebSocketUpgrade,
         ws::rejection::WebSocketUpgradeRejection,
         ws::{CloseFrame, Message, WebSocket},
     },
-    http::{HeaderMap, header},
+    http::HeaderMap,
     response::Response,
 };
 use futures_util::{SinkExt, StreamExt, stream::SplitSink};
@@ -21,13 +22,18 @@ use tokio::sync::broadcast::error::RecvError;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::{event, hub::Delivery};
+use super::{
+    hub::{Delivery, Hub},
+    queries,
+};
 use crate::{
-    auth::{AuthUser, tokens::Claims},
     db::TenantTx,
     error::{ApiError, ApiResult, ErrorBody},
-    http::{AppPath, AppQuery, time},
+    event::Event,
+    http::{AppPath, AppQuery, bearer_token, time},
     state::AppState,
+    tenant::AuthUser,
+    tokens::Claims,
 };
 
 pub const CLOSE_REAUTHENTICATE: u16 = 4001;
@@ -49,14 +55,6 @@ pub struct LiveQuery {
     pub since: Option<i64>,
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    value
-        .strip_prefix("Bearer ")
-        .or_else(|| value.strip_prefix("bearer "))
-        .map(str::trim)
-}
-
 /// Live updates for one restaurant over a WebSocket (see the README for the protocol).
 #[utoipa::path(get, path = "/restaurants/{restaurant_id}/live", tag = "live",
     params(("restaurant_id" = Uuid, Path), LiveQuery),
@@ -65,12 +63,13 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn live(
     State(state): State<AppState>,
+    Extension(hub): Extension<Hub>,
     AppPath(restaurant_id): AppPath<Uuid>,
     AppQuery(query): AppQuery<LiveQuery>,
     headers: HeaderMap,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> ApiResult<Response> {
-    let token = bearer(&headers)
+    let token = bearer_token(&headers)
         .or(query.token.as_deref())
         .ok_or(ApiError::Unauthorized("missing token"))?;
     let user = AuthUser::from_token(&state, token)?;
@@ -82,7 +81,7 @@ pub async fn live(
         .write_buffer_size(SOCKET_BUFFER)
         .max_message_size(MAX_INCOMING_MESSAGE)
         .on_upgrade(move |socket| async move {
-            Connection::new(state, user.claims, socket)
+            Connection::new(state, hub, user.claims, socket)
                 .run(query.since)
                 .await;
         }))
@@ -90,6 +89,7 @@ pub async fn live(
 
 struct Connection {
     state: AppState,
+    hub: Hub,
     claims: Claims,
     sink: SplitSink<WebSocket, Message>,
     stream: futures_util::stream::SplitStream<WebSocket>,
@@ -102,10 +102,11 @@ struct Connection {
 type Ending = Option<(u16, &'static str)>;
 
 impl Connection {
-    fn new(state: AppState, claims: Claims, socket: WebSocket) -> Self {
+    fn new(state: AppState, hub: Hub, claims: Claims, socket: WebSocket) -> Self {
         let (sink, stream) = socket.split();
         Self {
             state,
+            hub,
             claims,
             sink,
             stream,
@@ -127,7 +128,7 @@ impl Connection {
 
     async fn run_connected(&mut self, since: Option<i64>) {
         // Subscribe before reading the log, so nothing falls between the two.
-        let mut deliveries = self.state.live.subscribe(self.restaurant_id());
+        let mut deliveries = self.hub.subscribe(self.restaurant_id());
         let ending = match self.greet(since).await {
             Ok(()) => self.serve(&mut deliveries).await,
             Err(error) => {
@@ -148,9 +149,9 @@ impl Connection {
     /// Sends `hello` with the latest `seq`, then the replay after `since`.
     async fn greet(&mut self, since: Option<i64>) -> ApiResult<()> {
         let mut tx = TenantTx::begin(&self.state.db, self.restaurant_id()).await?;
-        let latest = event::latest_seq(&mut tx).await?;
+        let latest = queries::latest_seq(&mut tx).await?;
         let replayable = match since {
-            Some(since) => event::can_replay_from(&mut tx, since, latest).await?,
+            Some(since) => queries::can_replay_from(&mut tx, since, latest).await?,
             None => true,
         };
         tx.end_read();
@@ -176,7 +177,7 @@ impl Connection {
     async fn send_from_log(&mut self, until: i64) -> ApiResult<()> {
         while self.last_sent < until {
             let mut tx = TenantTx::begin(&self.state.db, self.restaurant_id()).await?;
-            let page = event::events_after(&mut tx, self.last_sent, until, REPLAY_PAGE).await?;
+            let page = queries::events_after(&mut tx, self.last_sent, until, REPLAY_PAGE).await?;
             tx.end_read();
             if page.is_empty() {
                 break;
@@ -209,7 +210,7 @@ impl Connection {
             u64::try_from(self.claims.exp - chrono::Utc::now().timestamp()).unwrap_or(0);
         let expiry = tokio::time::sleep(Duration::from_secs(expires_in));
         tokio::pin!(expiry);
-        let mut stopping = self.state.live.stopping();
+        let mut stopping = self.hub.stopping();
         loop {
             tokio::select! {
                 delivery = deliveries.recv() => match delivery {
@@ -251,7 +252,7 @@ impl Connection {
     }
 
     /// Sends a live event, first filling from the log any gap before it.
-    async fn forward(&mut self, event: &event::Event, json: &str) -> Result<(), Ending> {
+    async fn forward(&mut self, event: &Event, json: &str) -> Result<(), Ending> {
         if event.seq <= self.last_sent {
             return Ok(()); // Already sent during the replay.
         }

@@ -10,17 +10,17 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{
-    change_locked,
     lifecycle::ReservationStatus,
     model::{CreateReservation, Reservation, ReservationQuery, UpdateReservation, validate_fields},
     queries,
 };
 use crate::{
-    activity::journal,
-    auth::AuthUser,
-    error::{ApiError, ApiResult, ErrorBody, FieldError, ValidationErrorBody},
+    error::{ApiResult, ErrorBody, FieldError, ValidationErrorBody},
+    floor::{self, change_locked},
     http::{AppJson, AppPath, AppQuery, Idempotent, IfMatch, Tagged},
+    journal::journal,
     state::AppState,
+    tenant::AuthUser,
 };
 
 #[derive(Debug, Deserialize)]
@@ -43,7 +43,7 @@ pub async fn list_reservations(
 ) -> ApiResult<Json<Vec<Reservation>>> {
     let limit = query.limit()?;
     let mut tenant = user.open(&state, restaurant_id).await?;
-    let reservations = queries::select_reservations(&mut tenant.tx, &query, limit).await?;
+    let reservations = queries::select_reservations(tenant.tx(), &query, limit).await?;
     tenant.end_read();
     Ok(Json(reservations))
 }
@@ -59,7 +59,7 @@ pub async fn get_reservation(
     AppPath(path): AppPath<ReservationPath>,
 ) -> ApiResult<Tagged<Reservation>> {
     let mut tenant = user.open(&state, path.restaurant_id).await?;
-    let reservation = queries::select_reservation(&mut tenant.tx, path.reservation_id).await?;
+    let reservation = queries::select_reservation(tenant.tx(), path.reservation_id).await?;
     tenant.end_read();
     Ok(Tagged::ok(reservation))
 }
@@ -105,10 +105,10 @@ pub async fn create_reservation(
     )?;
     let (status, seat_now) = initial_status(new)?;
     let mut tenant = user.open(&state, restaurant_id).await?;
-    if let Some(replay) = request.replay(&mut tenant.tx).await? {
+    if let Some(replay) = request.replay(tenant.tx()).await? {
         return Ok(replay);
     }
-    let mut reservation = queries::insert_reservation(&mut tenant.tx, new, status).await?;
+    let mut reservation = queries::insert_reservation(tenant.tx(), new, status).await?;
     journal(&mut tenant, "reservation.create", None, &reservation).await?;
     if seat_now {
         let seat = UpdateReservation {
@@ -119,7 +119,7 @@ pub async fn create_reservation(
         reservation = change_locked(&mut tenant, &reservation, &seat).await?;
     }
     let answer = Tagged::created(reservation);
-    request.remember(&mut tenant.tx, &answer).await?;
+    request.remember(tenant.tx(), &answer).await?;
     tenant.commit(&state).await?;
     Ok(answer.into_response())
 }
@@ -145,9 +145,7 @@ pub async fn update_reservation(
         change.notes.as_deref(),
     )?;
     let mut tenant = user.open(&state, path.restaurant_id).await?;
-    let current = queries::lock_reservation(&mut tenant.tx, path.reservation_id)
-        .await?
-        .ok_or(ApiError::NotFound("reservation"))?;
+    let current = floor::lock_reservation(&mut tenant, path.reservation_id).await?;
     if_match.check(&current)?;
     let reservation = change_locked(&mut tenant, &current, &change).await?;
     tenant.commit(&state).await?;
@@ -166,9 +164,7 @@ pub async fn delete_reservation(
     if_match: IfMatch,
 ) -> ApiResult<StatusCode> {
     let mut tenant = user.open(&state, path.restaurant_id).await?;
-    let current = queries::lock_reservation(&mut tenant.tx, path.reservation_id)
-        .await?
-        .ok_or(ApiError::NotFound("reservation"))?;
+    let current = floor::lock_reservation(&mut tenant, path.reservation_id).await?;
     if_match.check(&current)?;
     if current.status != ReservationStatus::Cancelled {
         let cancel = UpdateReservation {

@@ -8,8 +8,19 @@ use uuid::Uuid;
 pub use super::lifecycle::ReservationStatus;
 use crate::{
     error::FieldError,
+    event::EventKind,
     http::{Versioned, validate},
+    journal::Journaled,
 };
+
+/// The columns a `Reservation` is read from, in every statement that returns one.
+macro_rules! reservation_columns {
+    () => {
+        "id, guest_name, party_size, status, reservation_time, check_in_time, seated_time, \
+         finished_time, assigned_table_id, contact_info, notes, created_at, updated_at, version"
+    };
+}
+pub(crate) use reservation_columns;
 
 #[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]
 #[serde(rename_all = "camelCase")]
@@ -47,6 +58,16 @@ pub struct Reservation {
 impl Versioned for Reservation {
     fn version(&self) -> i32 {
         self.version
+    }
+}
+
+impl Journaled for Reservation {
+    const ENTITY: &'static str = "reservation";
+    const UPDATED: EventKind = EventKind::ReservationUpdate;
+    // Reservations are cancelled, never deleted.
+    const DELETED: EventKind = EventKind::ReservationUpdate;
+    fn id(&self) -> Uuid {
+        self.id
     }
 }
 

@@ -8,11 +8,11 @@ use super::{
     queries,
 };
 use crate::{
-    activity::journal,
-    auth::AuthUser,
     error::{ApiError, ApiResult, ErrorBody, ValidationErrorBody},
     http::{AppJson, AppPath, IfMatch, Tagged, validate},
+    journal::journal,
     state::AppState,
+    tenant::AuthUser,
 };
 
 const MAX_SETTINGS_BYTES: usize = 16 * 1024;
@@ -27,7 +27,7 @@ pub async fn get_restaurant(
     AppPath(restaurant_id): AppPath<Uuid>,
 ) -> ApiResult<Tagged<Restaurant>> {
     let mut tenant = user.open(&state, restaurant_id).await?;
-    let restaurant = queries::select_restaurant(&mut tenant.tx).await?;
+    let restaurant = queries::select_restaurant(tenant.tx()).await?;
     tenant.end_read();
     Ok(Tagged::ok(restaurant))
 }
@@ -59,8 +59,8 @@ pub async fn update_restaurant(
     }
     let mut tenant = user.open(&state, restaurant_id).await?;
     tenant.require_manager()?;
-    let before = queries::select_restaurant(&mut tenant.tx).await?;
-    let restaurant = queries::update_restaurant(&mut tenant.tx, &change, if_match.0)
+    let before = queries::select_restaurant(tenant.tx()).await?;
+    let restaurant = queries::update_restaurant(tenant.tx(), &change, if_match.0)
         .await?
         .ok_or(ApiError::PreconditionFailed)?;
     journal(&mut tenant, "restaurant.update", Some(&before), &restaurant).await?;

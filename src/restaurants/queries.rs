@@ -2,13 +2,26 @@
 
 use super::model::{Restaurant, UpdateRestaurant};
 use crate::{
-    db::TenantTx,
+    db::{TenantTx, statements},
     error::{ApiError, ApiResult},
 };
 
+statements! {
+    SELECT_RESTAURANT = "select * from restaurants where id = $1";
+    /// The given fields, only at `$5`'s version when one is given.
+    UPDATE_RESTAURANT = "update restaurants set
+             name = coalesce($2, name),
+             timezone = coalesce($3, timezone),
+             settings = coalesce($4, settings),
+             version = version + 1,
+             updated_at = now()
+         where id = $1 and ($5::int is null or version = $5)
+         returning *";
+}
+
 pub async fn select_restaurant(tx: &mut TenantTx) -> ApiResult<Restaurant> {
     let id = tx.restaurant_id();
-    sqlx::query_as("select * from restaurants where id = $1")
+    sqlx::query_as(SELECT_RESTAURANT)
         .bind(id)
         .fetch_optional(tx.conn())
         .await?
@@ -22,21 +35,12 @@ pub async fn update_restaurant(
     expected_version: Option<i32>,
 ) -> ApiResult<Option<Restaurant>> {
     let id = tx.restaurant_id();
-    Ok(sqlx::query_as(
-        "update restaurants set
-             name = coalesce($2, name),
-             timezone = coalesce($3, timezone),
-             settings = coalesce($4, settings),
-             version = version + 1,
-             updated_at = now()
-         where id = $1 and ($5::int is null or version = $5)
-         returning *",
-    )
-    .bind(id)
-    .bind(change.name.as_deref().map(str::trim))
-    .bind(change.timezone.as_deref())
-    .bind(change.settings.clone().map(sqlx::types::Json))
-    .bind(expected_version)
-    .fetch_optional(tx.conn())
-    .await?)
+    Ok(sqlx::query_as(UPDATE_RESTAURANT)
+        .bind(id)
+        .bind(change.name.as_deref().map(str::trim))
+        .bind(change.timezone.as_deref())
+        .bind(change.settings.clone().map(sqlx::types::Json))
+        .bind(expected_version)
+        .fetch_optional(tx.conn())
+        .await?)
 }

@@ -10,11 +10,13 @@ use super::{
     queries,
 };
 use crate::{
-    activity::{journal, journal_delete},
-    auth::{AuthUser, Tenant, model::StaffRole, password, queries as auth_queries},
     error::{ApiError, ApiResult, ErrorBody, ValidationErrorBody},
     http::{AppJson, AppPath, IfMatch, Tagged, validate},
+    journal::{journal, journal_delete},
+    password,
+    role::StaffRole,
     state::AppState,
+    tenant::{AuthUser, Tenant},
 };
 
 #[derive(Debug, Deserialize)]
@@ -24,7 +26,7 @@ pub struct MemberPath {
 }
 
 fn require_can_manage(tenant: &Tenant, role: StaffRole) -> ApiResult<()> {
-    if tenant.role.can_manage(role) {
+    if tenant.actor().role.can_manage(role) {
         Ok(())
     } else {
         Err(ApiError::Forbidden(
@@ -50,7 +52,7 @@ pub async fn list_staff(
     AppPath(restaurant_id): AppPath<Uuid>,
 ) -> ApiResult<Json<Vec<StaffMember>>> {
     let mut tenant = user.open(&state, restaurant_id).await?;
-    let staff = queries::select_staff(&mut tenant.tx).await?;
+    let staff = queries::select_staff(tenant.tx()).await?;
     tenant.end_read();
     Ok(Json(staff))
 }
@@ -65,7 +67,7 @@ pub async fn get_staff(
     AppPath(path): AppPath<MemberPath>,
 ) -> ApiResult<Tagged<StaffMember>> {
     let mut tenant = user.open(&state, path.restaurant_id).await?;
-    let member = queries::select_member(&mut tenant.tx, path.user_id).await?;
+    let member = queries::select_member(tenant.tx(), path.user_id).await?;
     tenant.end_read();
     Ok(Tagged::ok(member))
 }
@@ -95,7 +97,7 @@ pub async fn create_staff(
         last_name: body.last_name.trim(),
         role: body.role,
     };
-    let member = queries::insert_member(&mut tenant.tx, &member).await?;
+    let member = queries::insert_member(tenant.tx(), &member).await?;
     journal(&mut tenant, "staff.create", None, &member).await?;
     tenant.commit(&state).await?;
     Ok(Tagged::created(member))
@@ -132,7 +134,7 @@ pub async fn update_staff(
     validate_update(&mut change)?;
     let mut tenant = user.open(&state, path.restaurant_id).await?;
     let (current_role, other_owners) =
-        queries::lock_member_and_owners(&mut tenant.tx, path.user_id).await?;
+        queries::lock_member_and_owners(tenant.tx(), path.user_id).await?;
     require_can_manage(&tenant, current_role)?;
     if let Some(role) = change.role {
         require_can_manage(&tenant, role)?;
@@ -142,21 +144,17 @@ pub async fn update_staff(
     if current_role == StaffRole::Owner && stops_being_owner && other_owners == 0 {
         return Err(last_owner());
     }
-    let before = queries::select_member(&mut tenant.tx, path.user_id).await?;
+    let before = queries::select_member(tenant.tx(), path.user_id).await?;
     if_match.check(&before)?;
     let password_hash = match change.password.take() {
         Some(password) => Some(password::hash(password).await?),
         None => None,
     };
-    let member = queries::update_member(
-        &mut tenant.tx,
-        path.user_id,
-        &change,
-        password_hash.as_deref(),
-    )
-    .await?;
+    let member =
+        queries::update_member(tenant.tx(), path.user_id, &change, password_hash.as_deref())
+            .await?;
     if password_hash.is_some() {
-        auth_queries::revoke_user_sessions(&mut tenant.tx, path.user_id, None).await?;
+        tenant.tx().revoke_user_sessions(path.user_id, None).await?;
     }
     journal(&mut tenant, "staff.update", Some(&before), &member).await?;
     tenant.commit(&state).await?;
@@ -175,15 +173,14 @@ pub async fn delete_staff(
     if_match: IfMatch,
 ) -> ApiResult<StatusCode> {
     let mut tenant = user.open(&state, path.restaurant_id).await?;
-    let (role, other_owners) =
-        queries::lock_member_and_owners(&mut tenant.tx, path.user_id).await?;
+    let (role, other_owners) = queries::lock_member_and_owners(tenant.tx(), path.user_id).await?;
     require_can_manage(&tenant, role)?;
     if role == StaffRole::Owner && other_owners == 0 {
         return Err(last_owner());
     }
-    let member = queries::select_member(&mut tenant.tx, path.user_id).await?;
+    let member = queries::select_member(tenant.tx(), path.user_id).await?;
     if_match.check(&member)?;
-    queries::delete_member(&mut tenant.tx, path.user_id).await?;
+    queries::delete_member(tenant.tx(), path.user_id).await?;
     journal_delete(&mut tenant, "staff.delete", &member).await?;
     tenant.commit(&state).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -4,33 +4,58 @@ use uuid::Uuid;
 
 use super::model::{StaffMember, UpdateStaff};
 use crate::{
-    auth::model::StaffRole,
-    db::{TenantTx, is_unique_violation},
-    error::{ApiError, ApiResult},
+    db::{TenantTx, statements},
+    error::{ApiError, ApiResult, on_constraint},
+    http::validate::{UNIQUE_EMAIL, email_taken},
+    role::StaffRole,
 };
 
-// Composed only of constants; every value is a bound parameter.
-const COLUMNS: &str =
-    "id, email, first_name, last_name, role, active, created_at, updated_at, version";
+/// The columns a `StaffMember` is read from.
+macro_rules! member_columns {
+    () => {
+        "id, email, first_name, last_name, role, active, created_at, updated_at, version"
+    };
+}
 
-fn email_taken(error: sqlx::Error) -> ApiError {
-    if is_unique_violation(&error, "users_email_key") {
-        ApiError::conflict("email_taken", "an account with this email already exists")
-    } else {
-        error.into()
-    }
+statements! {
+    SELECT_STAFF = concat!("select ", member_columns!(), " from users order by created_at, id");
+    SELECT_MEMBER = concat!("select ", member_columns!(), " from users where id = $1");
+    /// Locks the member and every active owner; returns the member's role and
+    /// how many other active owners there are.
+    LOCK_MEMBER_AND_OWNERS = "with locked as (
+             select id, role, active from users
+             where id = $1 or (role = 'owner' and active)
+             order by id
+             for update
+         )
+         select (select role from locked where id = $1),
+                (select count(*) from locked where role = 'owner' and active and id <> $1)";
+    INSERT_MEMBER = concat!(
+        "insert into users (restaurant_id, email, password_hash, first_name, last_name, role)
+         values ($1, $2, $3, $4, $5, $6) returning ", member_columns!()
+    );
+    UPDATE_MEMBER = concat!(
+        "update users set
+             email = coalesce($2, email),
+             first_name = coalesce($3, first_name),
+             last_name = coalesce($4, last_name),
+             role = coalesce($5, role),
+             active = coalesce($6, active),
+             password_hash = coalesce($7, password_hash),
+             version = version + 1,
+             updated_at = now()
+         where id = $1
+         returning ", member_columns!()
+    );
+    DELETE_MEMBER = "delete from users where id = $1";
 }
 
 pub async fn select_staff(tx: &mut TenantTx) -> ApiResult<Vec<StaffMember>> {
-    let sql = format!("select {COLUMNS} from users order by created_at, id");
-    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .fetch_all(tx.conn())
-        .await?)
+    Ok(sqlx::query_as(SELECT_STAFF).fetch_all(tx.conn()).await?)
 }
 
 pub async fn select_member(tx: &mut TenantTx, id: Uuid) -> ApiResult<StaffMember> {
-    let sql = format!("select {COLUMNS} from users where id = $1");
-    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+    sqlx::query_as(SELECT_MEMBER)
         .bind(id)
         .fetch_optional(tx.conn())
         .await?
@@ -40,19 +65,10 @@ pub async fn select_member(tx: &mut TenantTx, id: Uuid) -> ApiResult<StaffMember
 /// Locks the member's row and every active owner's, so that two concurrent
 /// changes cannot both remove "the other" last owner. Returns the member's role.
 pub async fn lock_member_and_owners(tx: &mut TenantTx, id: Uuid) -> ApiResult<(StaffRole, i64)> {
-    let (role, other_owners): (Option<StaffRole>, i64) = sqlx::query_as(
-        "with locked as (
-             select id, role, active from users
-             where id = $1 or (role = 'owner' and active)
-             order by id
-             for update
-         )
-         select (select role from locked where id = $1),
-                (select count(*) from locked where role = 'owner' and active and id <> $1)",
-    )
-    .bind(id)
-    .fetch_one(tx.conn())
-    .await?;
+    let (role, other_owners): (Option<StaffRole>, i64) = sqlx::query_as(LOCK_MEMBER_AND_OWNERS)
+        .bind(id)
+        .fetch_one(tx.conn())
+        .await?;
     Ok((
         role.ok_or(ApiError::NotFound("staff member"))?,
         other_owners,
@@ -69,11 +85,7 @@ pub struct NewMember<'a> {
 
 pub async fn insert_member(tx: &mut TenantTx, member: &NewMember<'_>) -> ApiResult<StaffMember> {
     let restaurant_id = tx.restaurant_id();
-    let sql = format!(
-        "insert into users (restaurant_id, email, password_hash, first_name, last_name, role)
-         values ($1, $2, $3, $4, $5, $6) returning {COLUMNS}"
-    );
-    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+    sqlx::query_as(INSERT_MEMBER)
         .bind(restaurant_id)
         .bind(member.email)
         .bind(member.password_hash)
@@ -82,7 +94,7 @@ pub async fn insert_member(tx: &mut TenantTx, member: &NewMember<'_>) -> ApiResu
         .bind(member.role)
         .fetch_one(tx.conn())
         .await
-        .map_err(email_taken)
+        .map_err(on_constraint(UNIQUE_EMAIL, email_taken))
 }
 
 /// Applies the given fields to the (locked) member.
@@ -92,20 +104,7 @@ pub async fn update_member(
     change: &UpdateStaff,
     password_hash: Option<&str>,
 ) -> ApiResult<StaffMember> {
-    let sql = format!(
-        "update users set
-             email = coalesce($2, email),
-             first_name = coalesce($3, first_name),
-             last_name = coalesce($4, last_name),
-             role = coalesce($5, role),
-             active = coalesce($6, active),
-             password_hash = coalesce($7, password_hash),
-             version = version + 1,
-             updated_at = now()
-         where id = $1
-         returning {COLUMNS}"
-    );
-    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+    sqlx::query_as(UPDATE_MEMBER)
         .bind(id)
         .bind(change.email.as_deref())
         .bind(change.first_name.as_deref().map(str::trim))
@@ -115,11 +114,11 @@ pub async fn update_member(
         .bind(password_hash)
         .fetch_one(tx.conn())
         .await
-        .map_err(email_taken)
+        .map_err(on_constraint(UNIQUE_EMAIL, email_taken))
 }
 
 pub async fn delete_member(tx: &mut TenantTx, id: Uuid) -> ApiResult<()> {
-    sqlx::query("delete from users where id = $1")
+    sqlx::query(DELETE_MEMBER)
         .bind(id)
         .execute(tx.conn())
         .await?;

@@ -18,15 +18,12 @@ use super::{
     queries,
 };
 use crate::{
-    activity::{journal, journal_delete},
-    auth::{AuthUser, Tenant},
     error::{ApiError, ApiResult, ErrorBody, FieldError, ValidationErrorBody},
+    floor,
     http::{AppJson, AppPath, Idempotent, IfMatch, Tagged},
-    reservations::{
-        self,
-        model::{ReservationStatus, UpdateReservation},
-    },
+    journal::{journal, journal_delete},
     state::AppState,
+    tenant::AuthUser,
 };
 
 #[derive(Debug, Deserialize)]
@@ -46,7 +43,7 @@ pub async fn list_tables(
     AppPath(restaurant_id): AppPath<Uuid>,
 ) -> ApiResult<Json<Vec<Table>>> {
     let mut tenant = user.open(&state, restaurant_id).await?;
-    let tables = queries::select_tables(&mut tenant.tx).await?;
+    let tables = queries::select_tables(tenant.tx()).await?;
     tenant.end_read();
     Ok(Json(tables))
 }
@@ -62,7 +59,7 @@ pub async fn get_table(
     AppPath(path): AppPath<TablePath>,
 ) -> ApiResult<Tagged<Table>> {
     let mut tenant = user.open(&state, path.restaurant_id).await?;
-    let table = queries::select_table(&mut tenant.tx, path.table_id).await?;
+    let table = queries::select_table(tenant.tx(), path.table_id).await?;
     tenant.end_read();
     Ok(Tagged::ok(table))
 }
@@ -100,13 +97,13 @@ pub async fn create_table(
     validate_create(&request.body)?;
     let mut tenant = user.open(&state, restaurant_id).await?;
     tenant.require_manager()?;
-    if let Some(replay) = request.replay(&mut tenant.tx).await? {
+    if let Some(replay) = request.replay(tenant.tx()).await? {
         return Ok(replay);
     }
-    let table = queries::insert_table(&mut tenant.tx, &request.body).await?;
+    let table = queries::insert_table(tenant.tx(), &request.body).await?;
     journal(&mut tenant, "table.create", None, &table).await?;
     let answer = Tagged::created(table);
-    request.remember(&mut tenant.tx, &answer).await?;
+    request.remember(tenant.tx(), &answer).await?;
     tenant.commit(&state).await?;
     Ok(answer.into_response())
 }
@@ -146,54 +143,19 @@ pub async fn update_table(
     if change.edits_floor_plan() {
         tenant.require_manager()?;
     }
-    let before = queries::lock_table(&mut tenant.tx, path.table_id)
-        .await?
-        .ok_or(ApiError::NotFound("table"))?;
+    let before = floor::lock_table(&mut tenant, path.table_id).await?;
     if_match.check(&before)?;
-    let plain_status = change_party(&mut tenant, &before, &change).await?;
+    let plain_status = floor::change_party(&mut tenant, &before, &change).await?;
     let table = if change.edits_floor_plan() || plain_status.is_some() {
-        let table = queries::update_table(&mut tenant.tx, before.id, &change, plain_status).await?;
+        let table = queries::update_table(tenant.tx(), before.id, &change, plain_status).await?;
         journal(&mut tenant, "table.update", Some(&before), &table).await?;
         table
     } else {
         // Seating or finishing already recorded the table's new state.
-        queries::select_table(&mut tenant.tx, before.id).await?
+        queries::select_table(tenant.tx(), before.id).await?
     };
     tenant.commit(&state).await?;
     Ok(Tagged::ok(table))
-}
-
-/// Seats or finishes a party when the new status implies it; returns the
-/// status to set directly when no party is involved.
-async fn change_party(
-    tenant: &mut Tenant,
-    table: &Table,
-    change: &UpdateTable,
-) -> ApiResult<Option<TableStatus>> {
-    let seated = table.current_guest_id;
-    let (guest, status) = match (change.status, change.current_guest_id, seated) {
-        (None, _, _) => return Ok(None),
-        (Some(TableStatus::Occupied), Some(guest), _) if Some(guest) != seated => {
-            (guest, ReservationStatus::Seated)
-        }
-        (Some(TableStatus::Occupied), _, Some(_)) => return Ok(None),
-        (Some(TableStatus::Available), _, Some(guest)) => (guest, ReservationStatus::Finished),
-        (Some(status), _, None) => return Ok(Some(status)),
-        (Some(_), _, Some(_)) => {
-            return Err(ApiError::conflict(
-                "table_in_use",
-                "a party is seated here; finish or move it first",
-            ));
-        }
-    };
-    let reservation = UpdateReservation {
-        status: Some(status),
-        assigned_table_id: (status == ReservationStatus::Seated).then_some(table.id),
-        allow_over_capacity: change.allow_over_capacity,
-        ..UpdateReservation::default()
-    };
-    reservations::change(tenant, guest, &reservation, "currentGuestId").await?;
-    Ok(None)
 }
 
 /// Removes a table (owner or manager); 409 while a party is seated at it.
@@ -209,9 +171,7 @@ pub async fn delete_table(
 ) -> ApiResult<StatusCode> {
     let mut tenant = user.open(&state, path.restaurant_id).await?;
     tenant.require_manager()?;
-    let table = queries::lock_table(&mut tenant.tx, path.table_id)
-        .await?
-        .ok_or(ApiError::NotFound("table"))?;
+    let table = floor::lock_table(&mut tenant, path.table_id).await?;
     if_match.check(&table)?;
     if table.current_guest_id.is_some() {
         return Err(ApiError::conflict(
@@ -219,8 +179,8 @@ pub async fn delete_table(
             "a party is seated at this table",
         ));
     }
-    reservations::unassign_table(&mut tenant, table.id).await?;
-    queries::delete_table(&mut tenant.tx, table.id).await?;
+    floor::unassign_table(&mut tenant, table.id).await?;
+    queries::delete_table(tenant.tx(), table.id).await?;
     journal_delete(&mut tenant, "table.delete", &table).await?;
     tenant.commit(&state).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -2,13 +2,11 @@
 
 mod handlers;
 pub mod model;
-pub mod queries;
+mod queries;
 
 use utoipa_axum::{router::OpenApiRouter, routes};
-use uuid::Uuid;
 
-use crate::{activity::Journaled, live::EventKind, state::AppState};
-use model::Table;
+use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -18,13 +16,4 @@ pub fn router() -> OpenApiRouter<AppState> {
             handlers::update_table,
             handlers::delete_table
         ))
-}
-
-impl Journaled for Table {
-    const ENTITY: &'static str = "table";
-    const UPDATED: EventKind = EventKind::TableUpdate;
-    const DELETED: EventKind = EventKind::TableDelete;
-    fn id(&self) -> Uuid {
-        self.id
-    }
 }

@@ -9,7 +9,9 @@ use uuid::Uuid;
 
 use crate::{
     error::FieldError,
+    event::EventKind,
     http::{Versioned, validate},
+    journal::Journaled,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, sqlx::Type)]
@@ -56,6 +58,15 @@ impl Position {
     }
 }
 
+/// The columns a `Table` is read from, in every statement that returns one.
+macro_rules! table_columns {
+    () => {
+        "id, table_number, capacity, status, position_x, position_y, shape, section, \
+         current_guest_id, updated_at, created_at, version"
+    };
+}
+pub(crate) use table_columns;
+
 #[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]
 #[serde(rename_all = "camelCase")]
 pub struct Table {
@@ -82,6 +93,15 @@ pub struct Table {
 impl Versioned for Table {
     fn version(&self) -> i32 {
         self.version
+    }
+}
+
+impl Journaled for Table {
+    const ENTITY: &'static str = "table";
+    const UPDATED: EventKind = EventKind::TableUpdate;
+    const DELETED: EventKind = EventKind::TableDelete;
+    fn id(&self) -> Uuid {
+        self.id
     }
 }
 

@@ -52,7 +52,7 @@ async fn boom() -> &'static str {
 #[tokio::test]
 async fn a_panicking_handler_answers_500_json_and_the_server_keeps_serving() {
     let app = TestApp::spawn().await;
-    let state = AppState::new(app.config.clone(), app.db.clone()).unwrap();
+    let (state, _hub) = startup::start(app.config.clone(), app.db.clone()).unwrap();
     let routes: Router<AppState> = Router::new()
         .route("/boom", get(boom))
         .route("/fine", get(|| async { "fine" }));

@@ -12,6 +12,7 @@ mod live;
 mod reservations;
 mod service;
 mod staff;
+mod statements;
 mod tables;
 mod tenancy;
 mod transactions;

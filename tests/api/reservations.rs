@@ -8,7 +8,7 @@ use qtable::{
     db::TenantTx,
     reservations::{
         model::{DEFAULT_LIMIT, ReservationQuery},
-        queries::push_list_query,
+        push_list_query,
     },
 };
 

@@ -1,6 +1,7 @@
 //! The journal of every write: an activity entry (who, when, what, before and
 //! after) and a live event, recorded in the write's own transaction by one
-//! statement. Owners and managers read the activity log.
+//! statement. Every domain journals its writes, so this sits below them all.
+//! Owners and managers read the activity log.
 
 mod handlers;
 pub mod model;
@@ -13,7 +14,7 @@ use uuid::Uuid;
 
 use queries::Change;
 
-use crate::{auth::Tenant, error::ApiResult, live::EventKind, state::AppState};
+use crate::{error::ApiResult, event::EventKind, state::AppState, tenant::Tenant};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(handlers::list_activity))
@@ -40,7 +41,7 @@ pub async fn journal<T: Journaled>(
     after: &T,
 ) -> ApiResult<()> {
     let change = Change {
-        user_id: tenant.user_id,
+        user_id: tenant.actor().user_id,
         action,
         entity_type: T::ENTITY,
         entity_id: after.id(),
@@ -58,7 +59,7 @@ pub async fn journal_delete<T: Journaled>(
     deleted: &T,
 ) -> ApiResult<()> {
     let change = Change {
-        user_id: tenant.user_id,
+        user_id: tenant.actor().user_id,
         action,
         entity_type: T::ENTITY,
         entity_id: deleted.id(),
@@ -70,7 +71,7 @@ pub async fn journal_delete<T: Journaled>(
 }
 
 async fn record(tenant: &mut Tenant, change: Change) -> ApiResult<()> {
-    let event = queries::record(&mut tenant.tx, change).await?;
-    tenant.events.push(event);
+    let event = queries::record(tenant.tx(), change).await?;
+    tenant.announce_after_commit(event);
     Ok(())
 }

@@ -1,34 +1,25 @@
-//! The authenticated caller. `AuthUser` checks the access token without the
-//! database; `AuthUser::open` then starts the request's tenant transaction,
-//! which also confirms the session is live and reads the caller's current role.
+//! The authenticated caller and the request's unit of work. `AuthUser`
+//! checks the access token without the database; `AuthUser::open` then starts
+//! the request's tenant transaction, which also confirms the session is live
+//! and reads the caller's current role. Only this module knows that a commit
+//! publishes the events the request's writes recorded.
 
-use axum::{
-    extract::FromRequestParts,
-    http::{header, request::Parts},
-};
+use axum::{extract::FromRequestParts, http::request::Parts};
 use uuid::Uuid;
 
-use super::{model::StaffRole, tokens::Claims};
 use crate::{
     db::TenantTx,
     error::{ApiError, ApiResult},
-    live::Event,
+    event::Event,
+    http::bearer_token,
+    role::ActingUser,
     state::AppState,
+    tokens::Claims,
 };
 
 #[derive(Debug, Clone)]
 pub struct AuthUser {
     pub claims: Claims,
-}
-
-/// The request's tenant transaction, who is acting in it, and the events its
-/// writes recorded (announced to live clients once the transaction commits).
-pub struct Tenant {
-    pub tx: TenantTx,
-    pub user_id: Uuid,
-    pub session_id: Uuid,
-    pub role: StaffRole,
-    pub events: Vec<Event>,
 }
 
 impl FromRequestParts<AppState> for AuthUser {
@@ -38,16 +29,9 @@ impl FromRequestParts<AppState> for AuthUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            })
-            .ok_or(ApiError::Unauthorized("missing bearer token"))?;
-        Self::from_token(state, token.trim())
+        let token =
+            bearer_token(&parts.headers).ok_or(ApiError::Unauthorized("missing bearer token"))?;
+        Self::from_token(state, token)
     }
 }
 
@@ -75,11 +59,14 @@ impl AuthUser {
         }
         let (tx, role) = TenantTx::begin_session(&state.db, restaurant_id, self.claims.sid).await?;
         let role = role.ok_or(ApiError::Unauthorized("session ended; sign in again"))?;
-        Ok(Tenant {
-            tx,
+        let actor = ActingUser {
             user_id: self.claims.sub,
             session_id: self.claims.sid,
             role,
+        };
+        Ok(Tenant {
+            tx,
+            actor,
             events: Vec::new(),
         })
     }
@@ -90,11 +77,36 @@ impl AuthUser {
     }
 }
 
+/// The request's tenant transaction, who is acting in it, and the events its
+/// writes recorded (announced to live clients once the transaction commits).
+pub struct Tenant {
+    tx: TenantTx,
+    actor: ActingUser,
+    events: Vec<Event>,
+}
+
 impl Tenant {
+    pub fn tx(&mut self) -> &mut TenantTx {
+        &mut self.tx
+    }
+
+    pub fn actor(&self) -> ActingUser {
+        self.actor
+    }
+
+    pub fn restaurant_id(&self) -> Uuid {
+        self.tx.restaurant_id()
+    }
+
+    /// Holds an event recorded in this transaction until it commits.
+    pub fn announce_after_commit(&mut self, event: Event) {
+        self.events.push(event);
+    }
+
     /// Commits, then publishes the recorded events: never before they are durable.
     pub async fn commit(self, state: &AppState) -> ApiResult<()> {
         self.tx.commit().await?;
-        state.live.publish(self.events);
+        state.publisher.publish(self.events);
         Ok(())
     }
 
@@ -106,7 +118,7 @@ impl Tenant {
 
     /// 403 unless the caller is an owner or a manager.
     pub fn require_manager(&self) -> ApiResult<()> {
-        if self.role.is_manager() {
+        if self.actor.role.is_manager() {
             Ok(())
         } else {
             Err(ApiError::Forbidden("only an owner or manager may do this"))

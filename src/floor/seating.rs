@@ -11,18 +11,15 @@
 
 use uuid::Uuid;
 
-use super::{
-    lifecycle::{self, Actor, Effects, ReservationStatus},
-    model::{Reservation, UpdateReservation},
-    queries::{self, StatusUpdate},
-};
+use super::queries::{self, StatusUpdate};
 use crate::{
     db::TenantTx,
     error::{ApiError, ApiResult, FieldError},
-    tables::{
-        model::{Table, TableStatus},
-        queries as tables,
+    reservations::{
+        lifecycle::{self, Actor, Effects, ReservationStatus},
+        model::{Reservation, UpdateReservation},
     },
+    tables::model::{Table, TableStatus},
 };
 
 /// A table before and after the change.
@@ -93,7 +90,7 @@ async fn occupy(
     party_size: i32,
     allow_over: bool,
 ) -> ApiResult<TableChange> {
-    let table = tables::lock_table(tx, table_id)
+    let table = queries::lock_table(tx, table_id)
         .await?
         .ok_or_else(|| FieldError::body("assignedTableId", "no such table", "value_error"))?;
     if table.current_guest_id.is_some_and(|g| g != guest) {
@@ -117,15 +114,15 @@ async fn occupy(
             ),
         ));
     }
-    let after = tables::set_guest(tx, table_id, Some(guest)).await?;
+    let after = queries::set_guest(tx, table_id, Some(guest)).await?;
     Ok((table, after))
 }
 
 /// Frees the table `guest` holds, if any.
 async fn release(tx: &mut TenantTx, guest: Uuid) -> ApiResult<Option<TableChange>> {
-    let Some(table) = tables::lock_table_of_guest(tx, guest).await? else {
+    let Some(table) = queries::lock_table_of_guest(tx, guest).await? else {
         return Ok(None);
     };
-    let after = tables::set_guest(tx, table.id, None).await?;
+    let after = queries::set_guest(tx, table.id, None).await?;
     Ok(Some((table, after)))
 }

@@ -8,10 +8,10 @@ use super::{
     queries,
 };
 use crate::{
-    auth::AuthUser,
     error::{ApiResult, ErrorBody, ValidationErrorBody},
     http::{AppPath, AppQuery},
     state::AppState,
+    tenant::AuthUser,
 };
 
 /// The activity log, newest first (owner or manager). Page with `before`.
@@ -27,7 +27,7 @@ pub async fn list_activity(
 ) -> ApiResult<Json<Vec<ActivityEntry>>> {
     let mut tenant = user.open(&state, restaurant_id).await?;
     tenant.require_manager()?;
-    let entries = queries::select_activity(&mut tenant.tx, &query).await?;
+    let entries = queries::select_activity(tenant.tx(), &query).await?;
     tenant.end_read();
     Ok(Json(entries))
 }

@@ -12,6 +12,8 @@ use axum::{
 use serde::{Serialize, de::DeserializeOwned};
 use sha2::{Digest, Sha256};
 
+mod queries;
+
 use super::{Tagged, Versioned, json::parse_json};
 use crate::{
     db::TenantTx,
@@ -65,44 +67,16 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Idempotent<T> {
     }
 }
 
-#[derive(sqlx::FromRow)]
-struct Stored {
-    request_hash: Vec<u8>,
-    status: Option<i32>,
-    etag: Option<String>,
-    body: Option<sqlx::types::Json<serde_json::Value>>,
-}
-
 impl<T> Idempotent<T> {
     /// The first answer to this key, if there was one; otherwise claims the key.
     pub async fn replay(&self, tx: &mut TenantTx) -> ApiResult<Option<Response>> {
         let Some(key) = &self.key else {
             return Ok(None);
         };
-        let restaurant_id = tx.restaurant_id();
-        sqlx::query("delete from idempotency_keys where key = $1 and created_at < now() - interval '24 hours'")
-            .bind(key)
-            .execute(tx.conn())
-            .await?;
-        let claimed = sqlx::query(
-            "insert into idempotency_keys (restaurant_id, key, request_hash) values ($1, $2, $3) on conflict do nothing",
-        )
-        .bind(restaurant_id)
-        .bind(key)
-        .bind(&self.digest)
-        .execute(tx.conn())
-        .await?
-        .rows_affected()
-            == 1;
-        if claimed {
+        if queries::claim(tx, key, &self.digest).await? {
             return Ok(None);
         }
-        let stored: Stored = sqlx::query_as(
-            "select request_hash, status, etag, body from idempotency_keys where key = $1",
-        )
-        .bind(key)
-        .fetch_one(tx.conn())
-        .await?;
+        let stored = queries::select_answer(tx, key).await?;
         if stored.request_hash != self.digest {
             return Err(key_error(
                 "this key was already used with a different request body",
@@ -130,13 +104,7 @@ impl<T> Idempotent<T> {
     ) -> ApiResult<()> {
         let Some(key) = &self.key else { return Ok(()) };
         let body = serde_json::to_value(&answer.1).map_err(|e| ApiError::Internal(e.into()))?;
-        sqlx::query("update idempotency_keys set status = $2, etag = $3, body = $4 where key = $1")
-            .bind(key)
-            .bind(i32::from(answer.0.as_u16()))
-            .bind(super::etag::etag_of(&answer.1))
-            .bind(sqlx::types::Json(body))
-            .execute(tx.conn())
-            .await?;
-        Ok(())
+        let status = i32::from(answer.0.as_u16());
+        queries::store_answer(tx, key, status, &super::etag::etag_of(&answer.1), body).await
     }
 }
