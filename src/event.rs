@@ -3,7 +3,7 @@
 //! events (through the journal), the unit of work hands them to a
 //! `Publisher` once committed, and the live domain delivers them.
 
-use chrono::{DateTime, Utc};
+use crate::http::time::WireTime;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -58,9 +58,8 @@ pub struct Event {
     /// The changed entity (for a `*_delete`, `{"id"}`).
     #[schema(value_type = Object)]
     pub data: sqlx::types::Json<Value>,
-    #[serde(rename = "timestamp", with = "crate::http::time")]
-    #[schema(value_type = String, example = "2025-08-13T19:05:00Z")]
-    pub created_at: DateTime<Utc>,
+    #[serde(rename = "timestamp")]
+    pub created_at: WireTime,
     pub restaurant_id: Uuid,
     /// Rises by one per event within a restaurant, with no gaps.
     pub seq: i64,

@@ -1,44 +1,62 @@
 //! Timestamps on the wire are RFC 3339 in UTC with whole seconds and a `Z`
 //! (`2025-08-13T19:05:00Z`): the iOS app's `JSONDecoder` rejects fractions.
-//! Inputs accept any RFC 3339 form and are normalised to UTC.
+//! Inputs accept any RFC 3339 form and are normalised to UTC. `WireTime`
+//! carries that rule in its type, so a field needs no attributes for it.
+
+use std::borrow::Cow;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use serde::{Deserialize, Deserializer, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use utoipa::openapi::{
+    KnownFormat, ObjectBuilder, RefOr, Schema, SchemaFormat, Type, schema::SchemaType,
+};
 
 pub fn format(at: &DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-pub fn serialize<S: Serializer>(at: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&format(at))
-}
+/// A timestamp as it crosses the wire; in the database, a `timestamptz`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, sqlx::Type)]
+#[sqlx(transparent)]
+pub struct WireTime(pub DateTime<Utc>);
 
-pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
-    let raw = String::deserialize(d)?;
-    DateTime::parse_from_rfc3339(&raw)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| {
-            serde::de::Error::custom(format!("expected an RFC 3339 timestamp, got {raw:?}"))
-        })
-}
-
-/// The same format for optional timestamps (`null` stays `null`).
-pub mod option {
-    use super::*;
-
-    pub fn serialize<S: Serializer>(at: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
-        match at {
-            Some(at) => super::serialize(at, s),
-            None => s.serialize_none(),
-        }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
-        #[derive(Deserialize)]
-        struct Wrapped(#[serde(deserialize_with = "super::deserialize")] DateTime<Utc>);
-        Ok(Option::<Wrapped>::deserialize(d)?.map(|Wrapped(at)| at))
+impl From<DateTime<Utc>> for WireTime {
+    fn from(at: DateTime<Utc>) -> Self {
+        Self(at)
     }
 }
+
+impl Serialize for WireTime {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format(&self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for WireTime {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = Cow::<str>::deserialize(d)?;
+        DateTime::parse_from_rfc3339(&raw)
+            .map(|t| Self(t.with_timezone(&Utc)))
+            .map_err(|_| {
+                serde::de::Error::custom(format!("expected an RFC 3339 timestamp, got {raw:?}"))
+            })
+    }
+}
+
+impl utoipa::PartialSchema for WireTime {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(SchemaType::Type(Type::String))
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
+            .description(Some(
+                "RFC 3339 in UTC, whole seconds (any RFC 3339 form accepted on input)",
+            ))
+            .examples(["2025-08-13T19:05:00Z"])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for WireTime {}
 
 #[cfg(test)]
 mod tests {
@@ -47,14 +65,15 @@ mod tests {
     #[test]
     fn formats_whole_seconds_with_z() {
         let at = DateTime::parse_from_rfc3339("2025-08-13T21:05:00.123456+02:00").unwrap();
-        assert_eq!(format(&at.with_timezone(&Utc)), "2025-08-13T19:05:00Z");
+        let json = serde_json::to_value(WireTime(at.with_timezone(&Utc))).unwrap();
+        assert_eq!(json, "2025-08-13T19:05:00Z");
     }
 
     #[test]
     fn parses_offsets_and_fractions_into_utc() {
-        let json = serde_json::json!("2025-08-13T21:05:00.5+02:00");
-        let at = deserialize(json).unwrap();
-        assert_eq!(format(&at), "2025-08-13T19:05:00Z");
-        assert!(deserialize(serde_json::json!("yesterday")).is_err());
+        let at: WireTime =
+            serde_json::from_value(serde_json::json!("2025-08-13T21:05:00.5+02:00")).unwrap();
+        assert_eq!(format(&at.0), "2025-08-13T19:05:00Z");
+        assert!(serde_json::from_value::<WireTime>(serde_json::json!("yesterday")).is_err());
     }
 }

@@ -1,6 +1,6 @@
 //! Activity wire types.
 
-use chrono::{DateTime, Utc};
+use crate::http::time::WireTime;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
@@ -10,9 +10,7 @@ use uuid::Uuid;
 #[serde(rename_all = "camelCase")]
 pub struct ActivityEntry {
     pub id: Uuid,
-    #[serde(with = "crate::http::time")]
-    #[schema(value_type = String, example = "2025-08-13T19:05:00Z")]
-    pub at: DateTime<Utc>,
+    pub at: WireTime,
     pub user_id: Option<Uuid>,
     /// e.g. `table.create`, `reservation.update`.
     pub action: String,
@@ -33,9 +31,8 @@ pub struct ActivityQuery {
     /// Only entries about this entity.
     pub entity_id: Option<Uuid>,
     /// Entries strictly older than this one's time (the previous page's last `at`).
-    #[serde(default, with = "crate::http::time::option")]
-    #[param(value_type = Option<String>)]
-    pub before: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub before: Option<WireTime>,
     /// 1 to 500, default 100.
     pub limit: Option<i64>,
 }

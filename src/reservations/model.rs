@@ -1,6 +1,6 @@
 //! Reservation (and walk-in) wire types, exactly as the iOS app decodes them.
 
-use chrono::{DateTime, Utc};
+use crate::http::time::WireTime;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -30,27 +30,16 @@ pub struct Reservation {
     pub party_size: i32,
     pub status: ReservationStatus,
     /// Null for a walk-in.
-    #[serde(with = "crate::http::time::option")]
-    #[schema(value_type = Option<String>, example = "2025-08-13T19:00:00Z")]
-    pub reservation_time: Option<DateTime<Utc>>,
-    #[serde(with = "crate::http::time::option")]
-    #[schema(value_type = Option<String>)]
-    pub check_in_time: Option<DateTime<Utc>>,
-    #[serde(with = "crate::http::time::option")]
-    #[schema(value_type = Option<String>)]
-    pub seated_time: Option<DateTime<Utc>>,
-    #[serde(with = "crate::http::time::option")]
-    #[schema(value_type = Option<String>)]
-    pub finished_time: Option<DateTime<Utc>>,
+    pub reservation_time: Option<WireTime>,
+    pub check_in_time: Option<WireTime>,
+    pub seated_time: Option<WireTime>,
+    pub finished_time: Option<WireTime>,
     pub assigned_table_id: Option<Uuid>,
     pub contact_info: Option<String>,
     pub notes: Option<String>,
-    #[serde(with = "crate::http::time")]
-    #[schema(value_type = String, example = "2025-08-13T18:55:00Z")]
-    pub created_at: DateTime<Utc>,
-    #[serde(rename = "lastUpdated", with = "crate::http::time")]
-    #[schema(value_type = String, example = "2025-08-13T19:05:00Z")]
-    pub updated_at: DateTime<Utc>,
+    pub created_at: WireTime,
+    #[serde(rename = "lastUpdated")]
+    pub updated_at: WireTime,
     #[serde(skip)]
     pub version: i32,
 }
@@ -80,13 +69,8 @@ pub struct CreateReservation {
     pub guest_name: String,
     #[serde(alias = "party_size")]
     pub party_size: i32,
-    #[serde(
-        default,
-        alias = "reservation_time",
-        with = "crate::http::time::option"
-    )]
-    #[schema(value_type = Option<String>)]
-    pub reservation_time: Option<DateTime<Utc>>,
+    #[serde(default, alias = "reservation_time")]
+    pub reservation_time: Option<WireTime>,
     pub status: Option<ReservationStatus>,
     #[serde(alias = "contact_info")]
     pub contact_info: Option<String>,
@@ -105,13 +89,8 @@ pub struct UpdateReservation {
     pub guest_name: Option<String>,
     #[serde(alias = "party_size")]
     pub party_size: Option<i32>,
-    #[serde(
-        default,
-        alias = "reservation_time",
-        with = "crate::http::time::option"
-    )]
-    #[schema(value_type = Option<String>)]
-    pub reservation_time: Option<DateTime<Utc>>,
+    #[serde(default, alias = "reservation_time")]
+    pub reservation_time: Option<WireTime>,
     pub status: Option<ReservationStatus>,
     #[serde(alias = "contact_info")]
     pub contact_info: Option<String>,
@@ -163,13 +142,11 @@ pub struct ReservationQuery {
     #[param(value_type = Option<String>, example = "2025-08-13")]
     pub date: Option<chrono::NaiveDate>,
     /// From this instant (inclusive), RFC 3339.
-    #[serde(default, with = "crate::http::time::option")]
-    #[param(value_type = Option<String>)]
-    pub from: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub from: Option<WireTime>,
     /// Until this instant (exclusive), RFC 3339.
-    #[serde(default, with = "crate::http::time::option")]
-    #[param(value_type = Option<String>)]
-    pub to: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub to: Option<WireTime>,
     /// Guest name contains this text (any case).
     pub q: Option<String>,
     /// 1 to 1000, default 500.

@@ -1,6 +1,6 @@
 //! Restaurant wire types.
 
-use chrono::{DateTime, Utc};
+use crate::http::time::WireTime;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -18,12 +18,9 @@ pub struct Restaurant {
     /// Free-form settings object for the app.
     #[schema(value_type = Object)]
     pub settings: sqlx::types::Json<serde_json::Value>,
-    #[serde(with = "crate::http::time")]
-    #[schema(value_type = String, example = "2025-08-13T19:05:00Z")]
-    pub created_at: DateTime<Utc>,
-    #[serde(rename = "lastUpdated", with = "crate::http::time")]
-    #[schema(value_type = String, example = "2025-08-13T19:05:00Z")]
-    pub updated_at: DateTime<Utc>,
+    pub created_at: WireTime,
+    #[serde(rename = "lastUpdated")]
+    pub updated_at: WireTime,
     #[serde(skip)]
     pub version: i32,
 }

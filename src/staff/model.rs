@@ -1,6 +1,6 @@
 //! Staff wire types (camelCase, with snake_case accepted on input).
 
-use chrono::{DateTime, Utc};
+use crate::http::time::WireTime;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -16,12 +16,9 @@ pub struct StaffMember {
     pub last_name: String,
     pub role: StaffRole,
     pub active: bool,
-    #[serde(with = "crate::http::time")]
-    #[schema(value_type = String, example = "2025-08-13T19:05:00Z")]
-    pub created_at: DateTime<Utc>,
-    #[serde(rename = "lastUpdated", with = "crate::http::time")]
-    #[schema(value_type = String, example = "2025-08-13T19:05:00Z")]
-    pub updated_at: DateTime<Utc>,
+    pub created_at: WireTime,
+    #[serde(rename = "lastUpdated")]
+    pub updated_at: WireTime,
     #[serde(skip)]
     pub version: i32,
 }

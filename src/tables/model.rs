@@ -2,7 +2,7 @@
 
 use std::cmp::Ordering;
 
-use chrono::{DateTime, Utc};
+use crate::http::time::WireTime;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -80,12 +80,9 @@ pub struct Table {
     pub section: Option<String>,
     /// The reservation seated here, or null.
     pub current_guest_id: Option<Uuid>,
-    #[serde(rename = "lastUpdated", with = "crate::http::time")]
-    #[schema(value_type = String, example = "2025-08-13T10:30:00Z")]
-    pub updated_at: DateTime<Utc>,
-    #[serde(with = "crate::http::time")]
-    #[schema(value_type = String, example = "2025-08-01T09:00:00Z")]
-    pub created_at: DateTime<Utc>,
+    #[serde(rename = "lastUpdated")]
+    pub updated_at: WireTime,
+    pub created_at: WireTime,
     #[serde(skip)]
     pub version: i32,
 }

@@ -37,8 +37,8 @@ async fn the_reservation_list_with_every_filter_runs_against_the_migrated_schema
     let every_filter = ReservationQuery {
         status: vec![ReservationStatus::Confirmed],
         date: chrono::NaiveDate::from_ymd_opt(2026, 12, 1),
-        from: Some(chrono::Utc::now()),
-        to: Some(chrono::Utc::now()),
+        from: Some(chrono::Utc::now().into()),
+        to: Some(chrono::Utc::now().into()),
         q: Some("Smith".into()),
         ..ReservationQuery::default()
     };
