@@ -3,10 +3,10 @@
 //! through a real Redis (also while it is down), and slow clients.
 
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::helpers::{
-    Account, TEST_SECRET, TestApp, json_of,
+    Account, TEST_SECRET, TestApp, assert_keys, id, json_of,
     redis::RedisServer,
     test_config,
     ws::{Ended, LiveClient, connect, connect_with_receive_buffer},
@@ -19,10 +19,6 @@ async fn live(app: &TestApp, who: &Account, query: &str) -> LiveClient {
     let hello = client.next_json().await;
     assert_eq!(hello["type"], "hello", "{hello}");
     client
-}
-
-fn id(value: &Value) -> &str {
-    value["id"].as_str().unwrap()
 }
 
 #[tokio::test]
@@ -76,14 +72,10 @@ async fn every_change_arrives_as_an_event_with_the_contract_envelope_and_rising_
         "gap-free, in order, from 1"
     );
     for event in &events {
-        let mut keys: Vec<&str> = event
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
-            .collect();
-        keys.sort_unstable();
-        assert_eq!(keys, ["data", "restaurant_id", "seq", "timestamp", "type"]);
+        assert_keys(
+            event,
+            &["data", "restaurant_id", "seq", "timestamp", "type"],
+        );
         assert_eq!(event["restaurant_id"], owner.restaurant_id.as_str());
         assert!(event["timestamp"].as_str().unwrap().ends_with('Z'));
     }

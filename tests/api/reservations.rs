@@ -12,14 +12,7 @@ use qtable::{
     },
 };
 
-use crate::{
-    helpers::{TestApp, json_of},
-    tables::assert_wire_timestamp,
-};
-
-fn id(value: &Value) -> &str {
-    value["id"].as_str().unwrap()
-}
+use crate::helpers::{TestApp, assert_keys, assert_wire_timestamp, id, json_of};
 
 #[tokio::test]
 async fn a_reservation_has_exactly_the_contract_shape_and_starts_confirmed() {
@@ -31,16 +24,9 @@ async fn a_reservation_has_exactly_the_contract_shape_and_starts_confirmed() {
         .await;
     let walk_in = app.create_reservation(&owner, "Walk In", 2, None).await;
 
-    let mut keys: Vec<&str> = booked
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    keys.sort_unstable();
-    assert_eq!(
-        keys,
-        [
+    assert_keys(
+        &booked,
+        &[
             "assignedTableId",
             "checkInTime",
             "contactInfo",
@@ -53,8 +39,8 @@ async fn a_reservation_has_exactly_the_contract_shape_and_starts_confirmed() {
             "partySize",
             "reservationTime",
             "seatedTime",
-            "status"
-        ]
+            "status",
+        ],
     );
     assert_eq!(booked["status"], "confirmed");
     assert_eq!(

@@ -4,19 +4,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, json_of};
-
-/// `YYYY-MM-DDTHH:MM:SSZ` exactly.
-pub fn assert_wire_timestamp(value: &Value) {
-    let text = value
-        .as_str()
-        .unwrap_or_else(|| panic!("not a string: {value}"));
-    assert_eq!(text.len(), 20, "{text}");
-    assert!(
-        chrono::DateTime::parse_from_rfc3339(text).is_ok() && text.ends_with('Z'),
-        "{text}"
-    );
-}
+use crate::helpers::{TestApp, assert_keys, assert_wire_timestamp, json_of};
 
 #[tokio::test]
 async fn a_table_has_exactly_the_contract_shape() {
@@ -25,16 +13,9 @@ async fn a_table_has_exactly_the_contract_shape() {
 
     let table = app.create_table(&owner, "A1", 4).await;
 
-    let mut keys: Vec<&str> = table
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    keys.sort_unstable();
-    assert_eq!(
-        keys,
-        [
+    assert_keys(
+        &table,
+        &[
             "capacity",
             "createdAt",
             "currentGuestId",
@@ -44,8 +25,8 @@ async fn a_table_has_exactly_the_contract_shape() {
             "section",
             "shape",
             "status",
-            "tableNumber"
-        ]
+            "tableNumber",
+        ],
     );
     assert_eq!(table["tableNumber"], "A1");
     assert_eq!(table["capacity"], 4);

@@ -1,8 +1,11 @@
 //! `TestApp`: the real application on port 0 with its own database.
 
+mod json;
 pub mod postgres;
 pub mod redis;
 pub mod ws;
+
+pub use json::{assert_keys, assert_wire_timestamp, id, json_of};
 
 use std::sync::Once;
 
@@ -242,11 +245,4 @@ impl TestApp {
         assert_eq!(status, 200, "{path}: {body}");
         body
     }
-}
-
-/// The status and JSON body of a response.
-pub async fn json_of(response: reqwest::Response) -> (u16, serde_json::Value) {
-    let status = response.status().as_u16();
-    let body = response.json().await.unwrap_or(serde_json::Value::Null);
-    (status, body)
 }
