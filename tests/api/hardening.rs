@@ -2,16 +2,16 @@
 
 use std::time::{Duration, Instant};
 
-use qtable::{
-    config::{CorsOrigins, Environment},
-    embedded_pg::ClusterOptions,
-};
+use qtable::config::{CorsOrigins, Environment};
 use reqwest::Method;
 use serde_json::json;
 
 use crate::helpers::{
     TestApp, json_of,
-    postgres::{private_cluster_options, start_private_cluster, stop_private_cluster},
+    postgres::{
+        private_cluster_options, restart_private_cluster, start_private_cluster,
+        stop_private_cluster,
+    },
     test_config,
 };
 
@@ -164,11 +164,7 @@ async fn while_the_database_is_down_requests_fail_fast_with_503_and_acknowledged
         started.elapsed()
     );
 
-    let restarted = start_private_cluster(&ClusterOptions {
-        ephemeral: true,
-        ..options
-    })
-    .await;
+    let restarted = restart_private_cluster(options).await;
     let tables = app.fetch(&owner, "/tables").await;
     assert_eq!(
         tables,
