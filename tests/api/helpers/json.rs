@@ -1,5 +1,5 @@
-//! Reading and checking JSON bodies: ids, the exact key set of a contract
-//! shape, and wire timestamps.
+//! Reading and checking JSON bodies: ids, one field of many rows, the exact
+//! key set of a contract shape, and wire timestamps.
 
 use serde_json::Value;
 
@@ -13,6 +13,13 @@ pub async fn json_of(response: reqwest::Response) -> (u16, Value) {
 /// An object's `id`.
 pub fn id(value: &Value) -> &str {
     value["id"].as_str().unwrap()
+}
+
+/// The string `key` of each row, in order.
+pub fn strings<'a>(rows: impl IntoIterator<Item = &'a Value>, key: &str) -> Vec<&'a str> {
+    rows.into_iter()
+        .map(|row| row[key].as_str().unwrap())
+        .collect()
 }
 
 /// Asserts that an object has exactly these keys (given sorted).
