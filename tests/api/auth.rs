@@ -2,10 +2,9 @@
 //! verification and throttling, over HTTP against the real database.
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{PASSWORD, TEST_SECRET, TestApp, json_of};
+use crate::helpers::{PASSWORD, TEST_SECRET, TestApp};
 
 async fn count(app: &TestApp, table: &str) -> i64 {
     let sql = format!("select count(*) from {table}");
@@ -21,9 +20,10 @@ async fn register_creates_the_restaurant_and_its_owner_and_returns_tokens() {
     let body = json!({"restaurant_name": "Pizza Palace", "email": "Owner@PizzaPalace.com",
         "password": "password123", "first_name": "John", "last_name": "Doe"});
 
-    let (status, tokens) = json_of(app.post_json("/auth/register", body).await).await;
+    let registered = app.post_register(&body).await;
 
-    assert_eq!(status, 201, "{tokens}");
+    let tokens = registered.body;
+    assert_eq!(registered.status, 201, "{tokens}");
     for key in ["restaurant_id", "user_id", "access_token", "refresh_token"] {
         assert!(tokens[key].as_str().is_some_and(|v| !v.is_empty()), "{key}");
     }
@@ -31,8 +31,9 @@ async fn register_creates_the_restaurant_and_its_owner_and_returns_tokens() {
     assert_eq!(tokens["expires_in"], 1800);
     assert_eq!(tokens["role"], "owner");
     let token = tokens["access_token"].as_str().unwrap();
-    let (status, me) = json_of(app.call(Method::GET, "/auth/me", token, None).await).await;
-    assert_eq!(status, 200);
+    let me = app.me(token).await;
+    assert_eq!(me.status, 200);
+    let me = me.body;
     assert_eq!(me["email"], "owner@pizzapalace.com");
     assert_eq!(me["first_name"], "John");
     assert_eq!(me["last_name"], "Doe");
@@ -50,10 +51,10 @@ async fn registering_a_taken_email_in_any_case_is_409_and_creates_nothing() {
 
     let body = json!({"restaurant_name": "Copycat", "email": owner.email.to_uppercase(),
         "password": "password123", "first_name": "A", "last_name": "B"});
-    let (status, error) = json_of(app.post_json("/auth/register", body).await).await;
+    let refused = app.post_register(&body).await;
 
-    assert_eq!(status, 409);
-    assert_eq!(error["code"], "email_taken");
+    assert_eq!(refused.status, 409);
+    assert_eq!(refused.body["code"], "email_taken");
     assert_eq!(count(&app, "restaurants").await, before);
 }
 
@@ -71,10 +72,10 @@ async fn register_rejects_bad_input_with_422() {
     ] {
         let mut body = base.clone();
         body[field] = value;
-        let (status, error) = json_of(app.post_json("/auth/register", body).await).await;
-        assert_eq!(status, 422, "{field}: {error}");
-        assert_eq!(error["code"], "validation_error");
-        assert_eq!(error["detail"][0]["loc"][1], field);
+        let refused = app.post_register(&body).await;
+        assert_eq!(refused.status, 422, "{field}: {}", refused.body);
+        assert_eq!(refused.body["code"], "validation_error");
+        assert_eq!(refused.body["detail"][0]["loc"][1], field);
     }
 }
 
@@ -83,26 +84,16 @@ async fn login_succeeds_and_unknown_email_and_wrong_password_get_the_same_401() 
     let app = TestApp::spawn().await;
     let owner = app.register().await;
 
-    let (status, tokens) = json_of(app.login(&owner.email.to_uppercase(), PASSWORD).await).await;
+    let signed_in = app.login(&owner.email.to_uppercase(), PASSWORD).await;
     let wrong_password = app.login(&owner.email, "wrong-password").await;
     let unknown_email = app.login("nobody@example.com", PASSWORD).await;
 
-    assert_eq!(status, 200);
-    assert_eq!(tokens["user_id"].as_str().unwrap(), owner.user_id);
-    assert_eq!(tokens["role"], "owner");
-    assert_eq!(wrong_password.headers()["www-authenticate"], "Bearer");
-    let (s1, b1) = json_of(wrong_password).await;
-    let (s2, b2) = json_of(unknown_email).await;
-    assert_eq!((s1, s2), (401, 401));
-    assert_eq!(b1, b2);
-}
-
-async fn refresh(app: &TestApp, token: &str) -> (u16, Value) {
-    json_of(
-        app.post_json("/auth/refresh", json!({"refresh_token": token}))
-            .await,
-    )
-    .await
+    assert_eq!(signed_in.status, 200);
+    assert_eq!(signed_in.body["user_id"].as_str().unwrap(), owner.user_id);
+    assert_eq!(signed_in.body["role"], "owner");
+    assert_eq!(wrong_password.headers["www-authenticate"], "Bearer");
+    assert_eq!((wrong_password.status, unknown_email.status), (401, 401));
+    assert_eq!(wrong_password.body, unknown_email.body);
 }
 
 #[tokio::test]
@@ -110,121 +101,73 @@ async fn refresh_rotates_and_reusing_a_spent_token_revokes_the_whole_session() {
     let app = TestApp::spawn().await;
     let owner = app.register().await;
 
-    let (status, first) = refresh(&app, &owner.refresh_token).await;
-    assert_eq!(status, 200, "{first}");
-    let new_refresh = first["refresh_token"].as_str().unwrap();
-    let new_access = first["access_token"].as_str().unwrap();
+    let first = app.refresh(&owner.refresh_token).await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    let new_refresh = first.body["refresh_token"].as_str().unwrap();
+    let new_access = first.body["access_token"].as_str().unwrap();
     assert_ne!(new_refresh, owner.refresh_token);
-    assert_eq!(
-        app.call(Method::GET, "/auth/me", new_access, None)
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(app.me(new_access).await.status, 200);
 
-    let (reuse_status, _) = refresh(&app, &owner.refresh_token).await;
-    assert_eq!(reuse_status, 401, "a spent token works once");
-    let (status, _) = refresh(&app, new_refresh).await;
-    assert_eq!(status, 401, "the whole chain is revoked");
-    assert_eq!(
-        app.call(Method::GET, "/auth/me", new_access, None)
-            .await
-            .status(),
-        401
-    );
+    let reused = app.refresh(&owner.refresh_token).await;
+    assert_eq!(reused.status, 401, "a spent token works once");
+    let chained = app.refresh(new_refresh).await;
+    assert_eq!(chained.status, 401, "the whole chain is revoked");
+    assert_eq!(app.me(new_access).await.status, 401);
 }
 
 #[tokio::test]
 async fn logout_ends_the_session_and_its_access_token() {
     let app = TestApp::spawn().await;
     let owner = app.register().await;
-    let other_device = json_of(app.login(&owner.email, PASSWORD).await).await.1;
+    let other_device = app.login(&owner.email, PASSWORD).await.body;
 
-    let response = app
-        .post_json(
-            "/auth/logout",
-            json!({"refresh_token": owner.refresh_token}),
-        )
-        .await;
+    let signed_out = app.logout(&owner.refresh_token).await;
 
-    assert_eq!(response.status(), 204);
-    assert_eq!(refresh(&app, &owner.refresh_token).await.0, 401);
-    assert_eq!(
-        app.call(Method::GET, "/auth/me", &owner.token, None)
-            .await
-            .status(),
-        401
-    );
+    assert_eq!(signed_out.status, 204);
+    assert_eq!(app.refresh(&owner.refresh_token).await.status, 401);
+    assert_eq!(app.me(&owner.token).await.status, 401);
     let other_token = other_device["access_token"].as_str().unwrap();
     assert_eq!(
-        app.call(Method::GET, "/auth/me", other_token, None)
-            .await
-            .status(),
+        app.me(other_token).await.status,
         200,
         "other device unaffected"
     );
-    let unknown = app
-        .post_json("/auth/logout", json!({"refresh_token": "unknown"}))
-        .await;
-    assert_eq!(unknown.status(), 204);
+    assert_eq!(app.logout("unknown").await.status, 204);
 }
 
 #[tokio::test]
 async fn logout_everywhere_ends_every_session_of_the_user() {
     let app = TestApp::spawn().await;
     let owner = app.register().await;
-    let other = json_of(app.login(&owner.email, PASSWORD).await).await.1;
+    let other = app.login(&owner.email, PASSWORD).await.body;
 
-    let body = json!({"refresh_token": owner.refresh_token, "everywhere": true});
-    assert_eq!(app.post_json("/auth/logout", body).await.status(), 204);
+    let signed_out = app.logout_everywhere(&owner.refresh_token).await;
 
+    assert_eq!(signed_out.status, 204);
     let other_token = other["access_token"].as_str().unwrap();
-    assert_eq!(
-        app.call(Method::GET, "/auth/me", other_token, None)
-            .await
-            .status(),
-        401
-    );
+    assert_eq!(app.me(other_token).await.status, 401);
 }
 
 #[tokio::test]
 async fn changing_the_password_ends_every_other_session() {
     let app = TestApp::spawn().await;
     let owner = app.register().await;
-    let other = json_of(app.login(&owner.email, PASSWORD).await).await.1;
-    let body = json!({"current_password": PASSWORD, "new_password": "a-new-password"});
+    let other = app.login(&owner.email, PASSWORD).await.body;
+    let wrong = app
+        .change_password(&owner.token, "nope-nope", "a-new-password")
+        .await;
+    assert_eq!(wrong.status, 401);
 
-    let wrong = json!({"current_password": "nope-nope", "new_password": "a-new-password"});
-    assert_eq!(
-        app.call(Method::POST, "/auth/password", &owner.token, Some(wrong))
-            .await
-            .status(),
-        401
-    );
-    let response = app
-        .call(Method::POST, "/auth/password", &owner.token, Some(body))
+    let changed = app
+        .change_password(&owner.token, PASSWORD, "a-new-password")
         .await;
 
-    assert_eq!(response.status(), 204);
-    assert_eq!(
-        app.call(Method::GET, "/auth/me", &owner.token, None)
-            .await
-            .status(),
-        200,
-        "this session lives"
-    );
+    assert_eq!(changed.status, 204);
+    assert_eq!(app.me(&owner.token).await.status, 200, "this session lives");
     let other_token = other["access_token"].as_str().unwrap();
-    assert_eq!(
-        app.call(Method::GET, "/auth/me", other_token, None)
-            .await
-            .status(),
-        401
-    );
-    assert_eq!(app.login(&owner.email, PASSWORD).await.status(), 401);
-    assert_eq!(
-        app.login(&owner.email, "a-new-password").await.status(),
-        200
-    );
+    assert_eq!(app.me(other_token).await.status, 401);
+    assert_eq!(app.login(&owner.email, PASSWORD).await.status, 401);
+    assert_eq!(app.login(&owner.email, "a-new-password").await.status, 200);
 }
 
 fn forge(claims: &Value, secret: &str, algorithm: jsonwebtoken::Algorithm) -> String {
@@ -259,8 +202,7 @@ async fn expired_tampered_foreign_and_unsigned_tokens_are_401() {
         tampered,
         "garbage".into(),
     ] {
-        let response = app.call(Method::GET, "/auth/me", &token, None).await;
-        assert_eq!(response.status(), 401, "{token}");
+        assert_eq!(app.me(&token).await.status, 401, "{token}");
     }
     assert_eq!(app.get("/auth/me").await.status(), 401, "no token");
 }
@@ -269,34 +211,29 @@ async fn expired_tampered_foreign_and_unsigned_tokens_are_401() {
 async fn repeated_failed_logins_are_throttled_with_retry_after_and_success_resets() {
     let app = TestApp::spawn().await;
     let owner = app.register().await;
-    for _ in 0..9 {
-        assert_eq!(
-            app.login(&owner.email, "wrong-password").await.status(),
-            401
-        );
-    }
+    let fail_logins = async |times: usize| {
+        for _ in 0..times {
+            assert_eq!(app.login(&owner.email, "wrong-password").await.status, 401);
+        }
+    };
+    fail_logins(9).await;
     assert_eq!(
-        app.login(&owner.email, PASSWORD).await.status(),
+        app.login(&owner.email, PASSWORD).await.status,
         200,
         "a success resets the count"
     );
-    for _ in 0..10 {
-        assert_eq!(
-            app.login(&owner.email, "wrong-password").await.status(),
-            401
-        );
-    }
+    fail_logins(10).await;
 
     let throttled = app.login(&owner.email, PASSWORD).await;
 
-    assert_eq!(throttled.status(), 429);
-    let retry_after: u64 = throttled.headers()["retry-after"]
+    assert_eq!(throttled.status, 429);
+    let retry_after: u64 = throttled.headers["retry-after"]
         .to_str()
         .unwrap()
         .parse()
         .unwrap();
     assert!(retry_after > 0);
-    assert_eq!(json_of(throttled).await.1["code"], "too_many_requests");
+    assert_eq!(throttled.body["code"], "too_many_requests");
 }
 
 #[tokio::test]
@@ -312,7 +249,7 @@ async fn bcrypt_hashes_from_the_python_service_sign_in_and_are_upgraded_to_argon
         .unwrap();
 
     assert_eq!(
-        app.login(&owner.email, "imported-password").await.status(),
+        app.login(&owner.email, "imported-password").await.status,
         200
     );
 
@@ -323,7 +260,7 @@ async fn bcrypt_hashes_from_the_python_service_sign_in_and_are_upgraded_to_argon
         .unwrap();
     assert!(stored.starts_with("$argon2id$"), "{stored}");
     assert_eq!(
-        app.login(&owner.email, "imported-password").await.status(),
+        app.login(&owner.email, "imported-password").await.status,
         200
     );
 }

@@ -4,14 +4,18 @@ use std::time::{Duration, Instant};
 
 use qtable::{
     config::{CorsOrigins, Environment},
-    embedded_pg::ClusterOptions,
+    embedded_pg::EmbeddedPostgres,
 };
 use reqwest::Method;
 use serde_json::json;
+use sqlx::postgres::PgConnectOptions;
 
 use crate::helpers::{
-    TestApp, json_of,
-    postgres::{private_cluster_options, start_private_cluster, stop_private_cluster},
+    TestApp,
+    postgres::{
+        private_cluster_options, restart_private_cluster, start_private_cluster,
+        stop_private_cluster,
+    },
     test_config,
 };
 
@@ -21,17 +25,15 @@ async fn auth_responses_are_not_stored_and_every_response_is_nosniff() {
     let owner = app.register().await;
 
     let login = app.login(&owner.email, crate::helpers::PASSWORD).await;
-    let me = app.call(Method::GET, "/auth/me", &owner.token, None).await;
-    let tables = app
-        .call(Method::GET, &owner.path("/tables"), &owner.token, None)
-        .await;
+    let me = app.me(&owner.token).await;
+    let tables = app.get_tables(&owner).await;
 
-    for response in [&login, &me] {
-        assert_eq!(response.headers()["cache-control"], "no-store");
+    for reply in [&login, &me] {
+        assert_eq!(reply.headers["cache-control"], "no-store");
     }
-    assert_eq!(tables.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(tables.headers["x-content-type-options"], "nosniff");
     assert!(
-        tables.headers().get("strict-transport-security").is_none(),
+        tables.headers.get("strict-transport-security").is_none(),
         "no HSTS in development"
     );
 }
@@ -91,7 +93,7 @@ async fn development_allows_any_origin() {
 async fn metrics_count_requests_by_route_template_and_status() {
     let app = TestApp::spawn().await;
     let owner = app.register().await;
-    app.fetch(&owner, "/tables").await;
+    app.get_tables(&owner).await.expect_200();
     app.login(&owner.email, "wrong-password").await;
 
     let response = app.get("/metrics").await;
@@ -121,55 +123,43 @@ async fn metrics_count_requests_by_route_template_and_status() {
     );
 }
 
-#[tokio::test]
-async fn while_the_database_is_down_requests_fail_fast_with_503_and_acknowledged_writes_survive() {
-    let options = private_cluster_options("qtable-outage-");
-    let cluster = start_private_cluster(&options).await;
+/// The connection options of `cluster`'s `postgres` database, migrated.
+async fn migrated(cluster: &EmbeddedPostgres) -> PgConnectOptions {
     let db = cluster.connect_options("postgres");
     let migrator = sqlx::PgPool::connect_with(db.clone()).await.unwrap();
     qtable::db::migrate(&migrator).await.unwrap();
     migrator.close().await;
-    let app = TestApp::spawn_on(test_config(), db).await;
+    db
+}
+
+#[tokio::test]
+async fn while_the_database_is_down_requests_fail_fast_with_503_and_acknowledged_writes_survive() {
+    let options = private_cluster_options("qtable-outage-");
+    let cluster = start_private_cluster(&options).await;
+    let app = TestApp::spawn_on(test_config(), migrated(&cluster).await).await;
     let owner = app.register().await;
     let acknowledged = app.create_table(&owner, "A1", 4).await;
 
     stop_private_cluster(cluster).await;
     let started = Instant::now();
-    let (read_status, read_error) = json_of(
-        app.call(Method::GET, &owner.path("/tables"), &owner.token, None)
-            .await,
-    )
-    .await;
+    let read = app.get_tables(&owner).await;
     let write = json!({"tableNumber": "B1", "capacity": 2});
-    let (write_status, _) = json_of(
-        app.call(
-            Method::POST,
-            &owner.path("/tables"),
-            &owner.token,
-            Some(write),
-        )
-        .await,
-    )
-    .await;
+    let written = app.post_table(&owner, &write).await;
     let health = app.get("/health").await.status();
 
     assert_eq!(
-        (read_status, write_status, health.as_u16()),
+        (read.status, written.status, health.as_u16()),
         (503, 503, 503)
     );
-    assert_eq!(read_error["code"], "service_unavailable");
+    assert_eq!(read.body["code"], "service_unavailable");
     assert!(
         started.elapsed() < Duration::from_secs(10),
         "bounded, took {:?}",
         started.elapsed()
     );
 
-    let restarted = start_private_cluster(&ClusterOptions {
-        ephemeral: true,
-        ..options
-    })
-    .await;
-    let tables = app.fetch(&owner, "/tables").await;
+    let restarted = restart_private_cluster(options).await;
+    let tables = app.get_tables(&owner).await.expect_200();
     assert_eq!(
         tables,
         json!([acknowledged]),

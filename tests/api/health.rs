@@ -2,11 +2,12 @@
 
 use std::time::{Duration, Instant};
 
-use qtable::embedded_pg::ClusterOptions;
-
 use crate::helpers::{
     TestApp, json_of,
-    postgres::{private_cluster_options, start_private_cluster, stop_private_cluster},
+    postgres::{
+        private_cluster_options, restart_private_cluster, start_private_cluster,
+        stop_private_cluster,
+    },
     test_config,
 };
 
@@ -39,12 +40,7 @@ async fn health_answers_503_within_3_seconds_while_the_database_is_down_and_reco
         started.elapsed()
     );
 
-    // The restart reuses the data; this time the cluster deletes itself when stopped.
-    let cluster = start_private_cluster(&ClusterOptions {
-        ephemeral: true,
-        ..options
-    })
-    .await;
+    let cluster = restart_private_cluster(options).await;
     assert_eq!(
         app.get("/health").await.status(),
         200,

@@ -2,13 +2,12 @@
 //! event's content, exact replay, liveness, revocation, several instances
 //! through a real Redis (also while it is down), and slow clients.
 
-use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    Account, TEST_SECRET, TestApp, json_of,
+    Account, TEST_SECRET, TestApp, assert_keys, id,
     redis::RedisServer,
-    test_config,
+    strings, test_config,
     ws::{Ended, LiveClient, connect, connect_with_receive_buffer},
 };
 
@@ -21,8 +20,18 @@ async fn live(app: &TestApp, who: &Account, query: &str) -> LiveClient {
     client
 }
 
-fn id(value: &Value) -> &str {
-    value["id"].as_str().unwrap()
+/// Eight events' worth of changes: two tables created, a walk-in created and
+/// seated, the table freed, the second table deleted. Returns the first
+/// table, the seated reservation and the deleted table.
+async fn one_change_of_each_kind(app: &TestApp, owner: &Account) -> (Value, Value, Value) {
+    let table = app.create_table(owner, "A1", 4).await;
+    let guest = app.create_reservation(owner, "Ann", 2, None).await;
+    let seated = app.seat(owner, &guest, &table).await.body;
+    let available = json!({"status": "available"});
+    app.put_table(owner, id(&table), &available).await;
+    let spare = app.create_table(owner, "B1", 2).await;
+    assert_eq!(app.delete_table(owner, id(&spare)).await.status, 204);
+    (table, seated, spare)
 }
 
 #[tokio::test]
@@ -31,33 +40,11 @@ async fn every_change_arrives_as_an_event_with_the_contract_envelope_and_rising_
     let owner = app.register().await;
     let mut client = live(&app, &owner, "").await;
 
-    let table = app.create_table(&owner, "A1", 4).await;
-    let guest = app.create_reservation(&owner, "Ann", 2, None).await;
-    let seat = json!({"status": "seated", "assignedTableId": id(&table)});
-    let (_, seated) = app
-        .put(&owner, &format!("/reservations/{}", id(&guest)), seat)
-        .await;
-    app.put(
-        &owner,
-        &format!("/tables/{}", id(&table)),
-        json!({"status": "available"}),
-    )
-    .await;
-    let spare = app.create_table(&owner, "B1", 2).await;
-    let delete = app
-        .call(
-            Method::DELETE,
-            &owner.path(&format!("/tables/{}", id(&spare))),
-            &owner.token,
-            None,
-        )
-        .await;
-    assert_eq!(delete.status(), 204);
+    let (table, seated, spare) = one_change_of_each_kind(&app, &owner).await;
 
     let events = client.events(8).await;
-    let kinds: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
     assert_eq!(
-        kinds,
+        strings(&events, "type"),
         [
             "table_update",
             "reservation_update",
@@ -76,14 +63,10 @@ async fn every_change_arrives_as_an_event_with_the_contract_envelope_and_rising_
         "gap-free, in order, from 1"
     );
     for event in &events {
-        let mut keys: Vec<&str> = event
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
-            .collect();
-        keys.sort_unstable();
-        assert_eq!(keys, ["data", "restaurant_id", "seq", "timestamp", "type"]);
+        assert_keys(
+            event,
+            &["data", "restaurant_id", "seq", "timestamp", "type"],
+        );
         assert_eq!(event["restaurant_id"], owner.restaurant_id.as_str());
         assert!(event["timestamp"].as_str().unwrap().ends_with('Z'));
     }
@@ -121,19 +104,10 @@ async fn since_replays_exactly_the_missed_events_then_continues_live() {
         .map(|e| e["data"]["tableNumber"].as_str().unwrap())
         .collect();
     assert_eq!(numbers, ["A2", "A3", "A4"]);
-    let (status, over_http) = json_of(
-        app.call(
-            Method::GET,
-            &owner.path("/events?since=1&limit=1"),
-            &owner.token,
-            None,
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(status, 200);
-    assert_eq!(over_http.as_array().unwrap().len(), 1);
-    assert_eq!(over_http[0], replayed[0]);
+    let over_http = app.get_events(&owner, "since=1&limit=1").await;
+    assert_eq!(over_http.status, 200);
+    assert_eq!(over_http.body.as_array().unwrap().len(), 1);
+    assert_eq!(over_http.body[0], replayed[0]);
 }
 
 #[tokio::test]
@@ -154,17 +128,11 @@ async fn a_since_that_is_no_longer_kept_gets_resync_required() {
     let resync = client.next_json().await;
 
     assert_eq!(resync["type"], "resync_required");
-    let (status, body) = json_of(
-        app.call(
-            Method::GET,
-            &owner.path("/events?since=1"),
-            &owner.token,
-            None,
-        )
-        .await,
-    )
-    .await;
-    assert_eq!((status, &body["code"]), (410, &json!("resync_required")));
+    let over_http = app.get_events(&owner, "since=1").await;
+    assert_eq!(
+        over_http.status_and("code"),
+        (410, &json!("resync_required"))
+    );
 }
 
 #[tokio::test]
@@ -230,31 +198,30 @@ async fn signing_out_everywhere_or_being_deactivated_closes_the_socket_with_4001
     let mut host_socket = live(&app, &host, "").await;
     let mut manager_socket = live(&app, &manager, "").await;
 
-    let everywhere = json!({"refresh_token": host.refresh_token, "everywhere": true});
-    assert_eq!(
-        app.post_json("/auth/logout", everywhere).await.status(),
-        204
-    );
+    let signed_out = app.logout_everywhere(&host.refresh_token).await;
+    assert_eq!(signed_out.status, 204);
     let off = json!({"active": false});
-    assert_eq!(
-        app.put(&owner, &format!("/staff/{}", manager.user_id), off)
-            .await
-            .0,
-        200
-    );
+    let deactivated = app.put_staff(&owner, &manager.user_id, &off).await;
+    assert_eq!(deactivated.status, 200);
 
     assert_eq!(host_socket.until_closed().await, Ended::Closed(4001));
     assert_eq!(manager_socket.until_closed().await, Ended::Closed(4001));
 }
 
-#[tokio::test]
-async fn a_change_through_instance_a_reaches_a_client_on_instance_b_through_redis() {
-    let redis = RedisServer::start();
+/// Two app instances on one database, notifying each other through `redis`.
+async fn two_instances_through(redis: &RedisServer) -> (TestApp, TestApp) {
     let mut config = test_config();
     config.redis_url = Some(qtable::config::Secret::new(redis.url.clone()));
     config.redis_channel_prefix = format!("test-{}", uuid::Uuid::new_v4().simple());
     let a = TestApp::spawn_with(config.clone()).await;
     let b = TestApp::spawn_on(config, a.db_options.clone()).await;
+    (a, b)
+}
+
+#[tokio::test]
+async fn a_change_through_instance_a_reaches_a_client_on_instance_b_through_redis() {
+    let redis = RedisServer::start();
+    let (a, b) = two_instances_through(&redis).await;
     let owner = a.register().await;
     let mut on_b = live(&b, &owner, "").await;
 
@@ -271,11 +238,7 @@ async fn a_change_through_instance_a_reaches_a_client_on_instance_b_through_redi
 async fn with_redis_stopped_writes_succeed_and_clients_on_both_instances_get_every_event_in_order()
 {
     let mut redis = RedisServer::start();
-    let mut config = test_config();
-    config.redis_url = Some(qtable::config::Secret::new(redis.url.clone()));
-    config.redis_channel_prefix = format!("test-{}", uuid::Uuid::new_v4().simple());
-    let a = TestApp::spawn_with(config.clone()).await;
-    let b = TestApp::spawn_on(config, a.db_options.clone()).await;
+    let (a, b) = two_instances_through(&redis).await;
     let owner = a.register().await;
     let mut on_a = live(&a, &owner, "").await;
     let mut on_b = live(&b, &owner, "").await;
@@ -314,7 +277,6 @@ async fn a_client_too_slow_to_keep_up_is_closed_with_4008_while_others_keep_rece
     let app = TestApp::spawn_with(config).await;
     let owner = app.register().await;
     let guest = app.create_reservation(&owner, "Slow", 2, None).await;
-    let path = format!("/reservations/{}", id(&guest));
     let mut slow =
         connect_with_receive_buffer(app.port, &owner.restaurant_id, &owner.token, "", Some(4096))
             .await
@@ -332,7 +294,10 @@ async fn a_client_too_slow_to_keep_up_is_closed_with_4008_while_others_keep_rece
     });
     for n in 0..writes {
         let notes = format!("{n}{}", "x".repeat(1900));
-        assert_eq!(app.put(&owner, &path, json!({"notes": notes})).await.0, 200);
+        let noted = app
+            .put_reservation(&owner, id(&guest), &json!({"notes": notes}))
+            .await;
+        assert_eq!(noted.status, 200);
     }
 
     let seqs = reader.await.unwrap();

@@ -1,7 +1,6 @@
 //! Reservations and walk-ins over HTTP: shapes, filters, the lifecycle and its
 //! side effects, the seating race, the activity log, and bad input.
 
-use reqwest::Method;
 use serde_json::{Value, json};
 
 use qtable::{
@@ -12,14 +11,7 @@ use qtable::{
     },
 };
 
-use crate::{
-    helpers::{TestApp, json_of},
-    tables::assert_wire_timestamp,
-};
-
-fn id(value: &Value) -> &str {
-    value["id"].as_str().unwrap()
-}
+use crate::helpers::{Account, TestApp, assert_keys, assert_wire_timestamp, id, strings};
 
 #[tokio::test]
 async fn a_reservation_has_exactly_the_contract_shape_and_starts_confirmed() {
@@ -31,16 +23,9 @@ async fn a_reservation_has_exactly_the_contract_shape_and_starts_confirmed() {
         .await;
     let walk_in = app.create_reservation(&owner, "Walk In", 2, None).await;
 
-    let mut keys: Vec<&str> = booked
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    keys.sort_unstable();
-    assert_eq!(
-        keys,
-        [
+    assert_keys(
+        &booked,
+        &[
             "assignedTableId",
             "checkInTime",
             "contactInfo",
@@ -53,8 +38,8 @@ async fn a_reservation_has_exactly_the_contract_shape_and_starts_confirmed() {
             "partySize",
             "reservationTime",
             "seatedTime",
-            "status"
-        ]
+            "status",
+        ],
     );
     assert_eq!(booked["status"], "confirmed");
     assert_eq!(
@@ -78,84 +63,102 @@ async fn a_reservation_has_exactly_the_contract_shape_and_starts_confirmed() {
     assert!(walk_in["reservationTime"].is_null());
 }
 
+/// Four bookings of a New York restaurant around the 13th; one is cancelled.
+struct Bookings {
+    late: Value,
+    early: Value,
+    next_day: Value,
+    cancelled: Value,
+}
+
+async fn four_bookings_in_new_york(app: &TestApp, owner: &Account) -> Bookings {
+    let new_york = json!({"timezone": "America/New_York"});
+    assert_eq!(app.put_restaurant(owner, &new_york).await.status, 200);
+    // 23:30 in New York on the 13th is 03:30Z on the 14th.
+    let late = app
+        .create_reservation(owner, "Late Larry", 2, Some("2025-08-14T03:30:00Z"))
+        .await;
+    let early = app
+        .create_reservation(owner, "Early Ella", 2, Some("2025-08-13T16:00:00Z"))
+        .await;
+    let next_day = app
+        .create_reservation(owner, "Next Ned", 2, Some("2025-08-14T16:00:00Z"))
+        .await;
+    let cancelled = app
+        .create_reservation(owner, "Gone Gina", 2, Some("2025-08-13T17:00:00Z"))
+        .await;
+    let cancel = app.delete_reservation(owner, id(&cancelled)).await;
+    assert_eq!(cancel.status, 204);
+    Bookings {
+        late,
+        early,
+        next_day,
+        cancelled,
+    }
+}
+
+/// The ids the list returns for `query`, in its order.
+async fn listed(app: &TestApp, owner: &Account, query: &str) -> Vec<String> {
+    let list = app.get_reservations(owner, query).await.expect_200();
+    let ids = strings(list.as_array().unwrap(), "id");
+    ids.into_iter().map(str::to_owned).collect()
+}
+
+#[tokio::test]
+async fn a_days_list_holds_the_restaurants_local_date_in_time_order() {
+    let app = TestApp::spawn().await;
+    let owner = app.register().await;
+    let booked = four_bookings_in_new_york(&app, &owner).await;
+
+    let day = listed(&app, &owner, "date=2025-08-13").await;
+
+    assert_eq!(
+        day,
+        [id(&booked.early), id(&booked.cancelled), id(&booked.late)],
+        "in time order, by New York date"
+    );
+}
+
 #[tokio::test]
 async fn the_list_filters_by_status_local_date_time_range_and_name() {
     let app = TestApp::spawn().await;
     let owner = app.register().await;
-    assert_eq!(
-        app.put(&owner, "", json!({"timezone": "America/New_York"}))
-            .await
-            .0,
-        200
-    );
-    // 23:30 in New York on the 13th is 03:30Z on the 14th.
-    let late = app
-        .create_reservation(&owner, "Late Larry", 2, Some("2025-08-14T03:30:00Z"))
-        .await;
-    let early = app
-        .create_reservation(&owner, "Early Ella", 2, Some("2025-08-13T16:00:00Z"))
-        .await;
-    let next_day = app
-        .create_reservation(&owner, "Next Ned", 2, Some("2025-08-14T16:00:00Z"))
-        .await;
-    let cancelled = app
-        .create_reservation(&owner, "Gone Gina", 2, Some("2025-08-13T17:00:00Z"))
-        .await;
-    let cancel_path = owner.path(&format!("/reservations/{}", id(&cancelled)));
-    assert_eq!(
-        app.call(Method::DELETE, &cancel_path, &owner.token, None)
-            .await
-            .status(),
-        204
-    );
-    let ids = |list: Value| {
-        list.as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["id"].as_str().unwrap().to_owned())
-            .collect::<Vec<_>>()
-    };
+    let booked = four_bookings_in_new_york(&app, &owner).await;
 
-    let day = ids(app.fetch(&owner, "/reservations?date=2025-08-13").await);
-    assert_eq!(
-        day,
-        [id(&early), id(&cancelled), id(&late)],
-        "in time order, by New York date"
-    );
-    let open = ids(app
-        .fetch(
-            &owner,
-            "/reservations?date=2025-08-13&status=confirmed&status=seated",
-        )
-        .await);
-    assert_eq!(open, [id(&early), id(&late)]);
-    let named = ids(app.fetch(&owner, "/reservations?q=larry").await);
-    assert_eq!(named, [id(&late)]);
-    let ranged = ids(app
-        .fetch(
-            &owner,
-            "/reservations?from=2025-08-14T00:00:00Z&to=2025-08-15T00:00:00Z",
-        )
-        .await);
-    assert_eq!(ranged, [id(&late), id(&next_day)]);
-    assert_eq!(
-        ids(app.fetch(&owner, "/reservations?limit=1").await).len(),
-        1
-    );
+    let open = listed(
+        &app,
+        &owner,
+        "date=2025-08-13&status=confirmed&status=seated",
+    )
+    .await;
+    let named = listed(&app, &owner, "q=larry").await;
+    let ranged = listed(
+        &app,
+        &owner,
+        "from=2025-08-14T00:00:00Z&to=2025-08-15T00:00:00Z",
+    )
+    .await;
+
+    assert_eq!(open, [id(&booked.early), id(&booked.late)]);
+    assert_eq!(named, [id(&booked.late)]);
+    assert_eq!(ranged, [id(&booked.late), id(&booked.next_day)]);
+}
+
+#[tokio::test]
+async fn the_list_honours_its_limit_and_refuses_bad_filters_with_422() {
+    let app = TestApp::spawn().await;
+    let owner = app.register().await;
+    four_bookings_in_new_york(&app, &owner).await;
+
+    assert_eq!(listed(&app, &owner, "limit=1").await.len(), 1);
     for bad in [
         "limit=0",
         "limit=1001",
         "status=sleeping",
         "date=13-08-2025",
     ] {
-        let path = owner.path(&format!("/reservations?{bad}"));
-        assert_eq!(
-            app.call(Method::GET, &path, &owner.token, None)
-                .await
-                .status(),
-            422,
-            "{bad}"
-        );
+        let refused = app.get_reservations(&owner, bad).await;
+        assert_eq!(refused.status, 422, "{bad}");
     }
 }
 
@@ -201,21 +204,14 @@ async fn seating_from_the_waitlist_sets_times_and_occupies_the_table_then_finish
     let staff = app.add_staff(&owner, "staff").await;
     let table = app.create_table(&owner, "A1", 4).await;
     let guest = app.create_reservation(&staff, "Walk In", 3, None).await;
-    let path = format!("/reservations/{}", id(&guest));
 
-    let (status, seated) = app
-        .put(
-            &staff,
-            &path,
-            json!({"status": "seated", "assignedTableId": id(&table)}),
-        )
-        .await;
+    let seated = app.seat(&staff, &guest, &table).await;
 
-    assert_eq!(status, 200, "{seated}");
-    assert_eq!(seated["status"], "seated");
-    assert_wire_timestamp(&seated["checkInTime"]);
-    assert_wire_timestamp(&seated["seatedTime"]);
-    let occupied = app.fetch(&owner, &format!("/tables/{}", id(&table))).await;
+    assert_eq!(seated.status, 200, "{}", seated.body);
+    assert_eq!(seated.body["status"], "seated");
+    assert_wire_timestamp(&seated.body["checkInTime"]);
+    assert_wire_timestamp(&seated.body["seatedTime"]);
+    let occupied = app.get_table(&owner, id(&table)).await.expect_200();
     assert_eq!(
         (
             occupied["status"].as_str(),
@@ -224,11 +220,12 @@ async fn seating_from_the_waitlist_sets_times_and_occupies_the_table_then_finish
         (Some("occupied"), Some(id(&guest)))
     );
 
-    let (status, finished) = app.put(&staff, &path, json!({"status": "finished"})).await;
+    let finish = json!({"status": "finished"});
+    let finished = app.put_reservation(&staff, id(&guest), &finish).await;
 
-    assert_eq!(status, 200);
-    assert_wire_timestamp(&finished["finishedTime"]);
-    let freed = app.fetch(&owner, &format!("/tables/{}", id(&table))).await;
+    assert_eq!(finished.status, 200);
+    assert_wire_timestamp(&finished.body["finishedTime"]);
+    let freed = app.get_table(&owner, id(&table)).await.expect_200();
     assert_eq!(freed["status"], "available");
     assert!(freed["currentGuestId"].is_null());
 }
@@ -241,31 +238,31 @@ async fn illegal_transitions_are_409_naming_both_statuses_and_only_managers_reop
     let guest = app
         .create_reservation(&owner, "Ann", 2, Some("2025-08-13T19:00:00Z"))
         .await;
-    let path = format!("/reservations/{}", id(&guest));
+    let to = |status: &str| json!({"status": status});
 
-    let (status, error) = app.put(&staff, &path, json!({"status": "finished"})).await;
-    assert_eq!(status, 409);
-    assert_eq!(error["code"], "illegal_transition");
-    let detail = error["detail"].as_str().unwrap();
+    let error = app
+        .put_reservation(&staff, id(&guest), &to("finished"))
+        .await;
+    assert_eq!(error.status, 409);
+    assert_eq!(error.body["code"], "illegal_transition");
+    let detail = error.body["detail"].as_str().unwrap();
     assert!(
         detail.contains("confirmed") && detail.contains("finished"),
         "{detail}"
     );
 
-    assert_eq!(
-        app.put(&staff, &path, json!({"status": "noShow"})).await.0,
-        200
-    );
-    assert_eq!(
-        app.put(&staff, &path, json!({"status": "confirmed"}))
-            .await
-            .0,
-        409,
-        "staff cannot reopen"
-    );
-    let (status, reopened) = app.put(&owner, &path, json!({"status": "confirmed"})).await;
-    assert_eq!((status, &reopened["status"]), (200, &json!("confirmed")));
-    assert_eq!(app.fetch(&owner, &path).await["status"], "confirmed");
+    let no_show = app.put_reservation(&staff, id(&guest), &to("noShow")).await;
+    assert_eq!(no_show.status, 200);
+    let reopen = app
+        .put_reservation(&staff, id(&guest), &to("confirmed"))
+        .await;
+    assert_eq!(reopen.status, 409, "staff cannot reopen");
+    let reopened = app
+        .put_reservation(&owner, id(&guest), &to("confirmed"))
+        .await;
+    assert_eq!(reopened.status_and("status"), (200, &json!("confirmed")));
+    let now = app.get_reservation(&owner, id(&guest)).await.expect_200();
+    assert_eq!(now["status"], "confirmed");
 }
 
 #[tokio::test]
@@ -275,42 +272,20 @@ async fn seating_needs_a_free_table_that_fits_unless_over_capacity_is_allowed() 
     let small = app.create_table(&owner, "S1", 2).await;
     let first = app.create_reservation(&owner, "First", 2, None).await;
     let big = app.create_reservation(&owner, "Big", 5, None).await;
-    let path = |r: &Value| format!("/reservations/{}", id(r));
 
-    let (status, error) = app
-        .put(&owner, &path(&first), json!({"status": "seated"}))
-        .await;
-    assert_eq!((status, &error["code"]), (409, &json!("table_required")));
-    let (status, error) = app
-        .put(
-            &owner,
-            &path(&big),
-            json!({"status": "seated", "assignedTableId": id(&small)}),
-        )
-        .await;
-    assert_eq!((status, &error["code"]), (409, &json!("over_capacity")));
+    let no_table = json!({"status": "seated"});
+    let error = app.put_reservation(&owner, id(&first), &no_table).await;
+    assert_eq!(error.status_and("code"), (409, &json!("table_required")));
+    let error = app.seat(&owner, &big, &small).await;
+    assert_eq!(error.status_and("code"), (409, &json!("over_capacity")));
+    assert_eq!(app.seat(&owner, &first, &small).await.status, 200);
+    let squeeze =
+        json!({"status": "seated", "assignedTableId": id(&small), "allowOverCapacity": true});
+    let error = app.put_reservation(&owner, id(&big), &squeeze).await;
+    assert_eq!(error.status_and("code"), (409, &json!("table_occupied")));
+    let big_now = app.get_reservation(&owner, id(&big)).await.expect_200();
     assert_eq!(
-        app.put(
-            &owner,
-            &path(&first),
-            json!({"status": "seated", "assignedTableId": id(&small)})
-        )
-        .await
-        .0,
-        200
-    );
-    let (status, error) = app
-        .put(
-            &owner,
-            &path(&big),
-            json!({"status": "seated", "assignedTableId": id(&small),
-        "allowOverCapacity": true}),
-        )
-        .await;
-    assert_eq!((status, &error["code"]), (409, &json!("table_occupied")));
-    assert_eq!(
-        app.fetch(&owner, &path(&big)).await["status"],
-        "waitlist",
+        big_now["status"], "waitlist",
         "a refused seating changes nothing"
     );
 }
@@ -321,26 +296,14 @@ async fn cancelling_a_seated_party_frees_its_table_and_keeps_the_reservation() {
     let owner = app.register().await;
     let table = app.create_table(&owner, "A1", 4).await;
     let guest = app.create_reservation(&owner, "Ann", 2, None).await;
-    let path = format!("/reservations/{}", id(&guest));
-    app.put(
-        &owner,
-        &path,
-        json!({"status": "seated", "assignedTableId": id(&table)}),
-    )
-    .await;
+    app.seat(&owner, &guest, &table).await;
 
-    assert_eq!(
-        app.call(Method::DELETE, &owner.path(&path), &owner.token, None)
-            .await
-            .status(),
-        204
-    );
+    assert_eq!(app.delete_reservation(&owner, id(&guest)).await.status, 204);
 
-    assert_eq!(app.fetch(&owner, &path).await["status"], "cancelled");
-    assert_eq!(
-        app.fetch(&owner, &format!("/tables/{}", id(&table))).await["status"],
-        "available"
-    );
+    let cancelled = app.get_reservation(&owner, id(&guest)).await.expect_200();
+    assert_eq!(cancelled["status"], "cancelled");
+    let freed = app.get_table(&owner, id(&table)).await.expect_200();
+    assert_eq!(freed["status"], "available");
 }
 
 #[tokio::test]
@@ -356,18 +319,11 @@ async fn twenty_hosts_seating_different_parties_at_one_table_at_once_have_exactl
         );
     }
 
-    let paths: Vec<String> = parties
-        .iter()
-        .map(|party| owner.path(&format!("/reservations/{}", id(party))))
-        .collect();
-    let attempts = paths.iter().map(|path| {
-        let body = json!({"status": "seated", "assignedTableId": id(&table)});
-        app.call(Method::PUT, path, &owner.token, Some(body))
-    });
+    let attempts = parties.iter().map(|party| app.seat(&owner, party, &table));
     let statuses: Vec<u16> = futures_util::future::join_all(attempts)
         .await
         .iter()
-        .map(|r| r.status().as_u16())
+        .map(|reply| reply.status)
         .collect();
 
     assert_eq!(
@@ -380,9 +336,12 @@ async fn twenty_hosts_seating_different_parties_at_one_table_at_once_have_exactl
         19,
         "{statuses:?}"
     );
-    let seated = app.fetch(&owner, "/reservations?status=seated").await;
+    let seated = app
+        .get_reservations(&owner, "status=seated")
+        .await
+        .expect_200();
     assert_eq!(seated.as_array().unwrap().len(), 1);
-    let table_now = app.fetch(&owner, &format!("/tables/{}", id(&table))).await;
+    let table_now = app.get_table(&owner, id(&table)).await.expect_200();
     assert_eq!(
         table_now["currentGuestId"], seated[0]["id"],
         "table and reservation agree"
@@ -390,27 +349,25 @@ async fn twenty_hosts_seating_different_parties_at_one_table_at_once_have_exactl
     assert_eq!(seated[0]["assignedTableId"], table["id"]);
 }
 
-#[tokio::test]
-async fn every_write_is_in_the_activity_log_and_the_event_log_with_gap_free_seq() {
-    let app = TestApp::spawn().await;
+/// A restaurant after five writes: a staff member, a table, a walk-in, and
+/// the walk-in seated at the table (by the owner). Returns owner and staff.
+async fn five_writes(app: &TestApp) -> (Account, Account) {
     let owner = app.register().await;
     let staff = app.add_staff(&owner, "staff").await;
     let table = app.create_table(&owner, "A1", 4).await;
     let guest = app.create_reservation(&owner, "Ann", 2, None).await;
-    app.put(
-        &owner,
-        &format!("/reservations/{}", id(&guest)),
-        json!({"status": "seated", "assignedTableId": id(&table)}),
-    )
-    .await;
+    app.seat(&owner, &guest, &table).await;
+    (owner, staff)
+}
 
-    let activity = app.fetch(&owner, "/activity").await;
-    let actions: Vec<&str> = activity
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["action"].as_str().unwrap())
-        .collect();
+#[tokio::test]
+async fn every_write_is_in_the_activity_log_newest_first_with_its_author_and_change() {
+    let app = TestApp::spawn().await;
+    let (owner, _) = five_writes(&app).await;
+
+    let activity = app.get_activity(&owner, "").await.expect_200();
+
+    let actions = strings(activity.as_array().unwrap(), "action");
     assert_eq!(
         actions,
         [
@@ -431,14 +388,24 @@ async fn every_write_is_in_the_activity_log_and_the_event_log_with_gap_free_seq(
         ),
         (Some("waitlist"), Some("seated"))
     );
-    let tables_only = app.fetch(&owner, "/activity?entityType=table").await;
-    assert_eq!(tables_only.as_array().unwrap().len(), 2);
-    assert_eq!(
-        app.call(Method::GET, &owner.path("/activity"), &staff.token, None)
-            .await
-            .status(),
-        403
-    );
+}
+
+#[tokio::test]
+async fn the_activity_log_filters_by_entity_type_and_is_closed_to_staff() {
+    let app = TestApp::spawn().await;
+    let (owner, staff) = five_writes(&app).await;
+
+    let tables_only = app.get_activity(&owner, "entityType=table").await;
+    let as_staff = app.get_activity(&staff, "").await;
+
+    assert_eq!(tables_only.expect_200().as_array().unwrap().len(), 2);
+    assert_eq!(as_staff.status, 403);
+}
+
+#[tokio::test]
+async fn every_write_is_in_the_event_log_with_gap_free_seq() {
+    let app = TestApp::spawn().await;
+    let (owner, _) = five_writes(&app).await;
 
     let events: Vec<(i64, String)> =
         sqlx::query_as("select seq, type from events where restaurant_id = $1::uuid order by seq")
@@ -446,6 +413,7 @@ async fn every_write_is_in_the_activity_log_and_the_event_log_with_gap_free_seq(
             .fetch_all(&app.db)
             .await
             .unwrap();
+
     let seqs: Vec<i64> = events.iter().map(|e| e.0).collect();
     assert_eq!(seqs, [1, 2, 3, 4, 5]);
     let kinds: Vec<&str> = events.iter().map(|e| e.1.as_str()).collect();
@@ -462,19 +430,9 @@ async fn every_write_is_in_the_activity_log_and_the_event_log_with_gap_free_seq(
 }
 
 #[tokio::test]
-async fn bad_input_is_4xx_with_the_contract_body_never_5xx() {
+async fn bad_bodies_are_4xx_with_the_contract_body_never_5xx() {
     let app = TestApp::spawn().await;
     let owner = app.register().await;
-    let path = owner.path("/reservations");
-    let post = |body: String| {
-        app.http
-            .post(app.url(&path))
-            .bearer_auth(&owner.token)
-            .header("content-type", "application/json")
-            .body(body)
-            .send()
-    };
-
     let cases: Vec<(String, u16)> = vec![
         ("{not json".into(), 422),
         (
@@ -501,27 +459,42 @@ async fn bad_input_is_4xx_with_the_contract_body_never_5xx() {
         ),
         ("[".repeat(10_000), 422),
     ];
+
     for (body, expected) in cases {
-        let (status, error) = json_of(post(body.clone()).await.unwrap()).await;
-        assert_eq!(status, expected, "{}: {error}", &body[..body.len().min(80)]);
+        let refused = app.post_reservation_text(&owner, body.clone()).await;
+        let error = refused.body;
+        assert_eq!(
+            refused.status,
+            expected,
+            "{}: {error}",
+            &body[..body.len().min(80)]
+        );
         assert!(
             error["code"].is_string() && !error["detail"].is_null(),
             "{error}"
         );
     }
-    for bad_path in ["/reservations/not-a-uuid", "/tables/123"] {
-        let (status, error) = json_of(
-            app.call(Method::GET, &owner.path(bad_path), &owner.token, None)
-                .await,
-        )
-        .await;
-        assert_eq!(status, 422, "{bad_path}");
-        assert_eq!(error["code"], "validation_error");
+}
+
+#[tokio::test]
+async fn bad_ids_in_the_path_are_422_never_5xx() {
+    let app = TestApp::spawn().await;
+    let owner = app.register().await;
+    let nowhere = Account {
+        restaurant_id: "nope".into(),
+        ..owner.clone()
+    };
+
+    let bad_reservation = app.get_reservation(&owner, "not-a-uuid").await;
+    let bad_table = app.get_table(&owner, "123").await;
+    let bad_restaurant = app.get_tables(&nowhere).await;
+
+    for (bad_path, refused) in [
+        ("/reservations/not-a-uuid", bad_reservation),
+        ("/tables/123", bad_table),
+    ] {
+        assert_eq!(refused.status, 422, "{bad_path}");
+        assert_eq!(refused.body["code"], "validation_error");
     }
-    let (status, _) = json_of(
-        app.call(Method::GET, "/restaurants/nope/tables", &owner.token, None)
-            .await,
-    )
-    .await;
-    assert_eq!(status, 422);
+    assert_eq!(bad_restaurant.status, 422);
 }

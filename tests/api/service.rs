@@ -12,6 +12,7 @@ use nix::{
     sys::signal::{Signal, kill},
     unistd::Pid,
 };
+use serde_json::{Value, json};
 
 const BIN: &str = env!("CARGO_BIN_EXE_qtable");
 
@@ -22,10 +23,6 @@ struct Served {
     /// Everything it has logged (stdout), collected by a thread so the pipe never fills.
     logs: std::sync::Arc<std::sync::Mutex<String>>,
     collector: Option<std::thread::JoinHandle<()>>,
-}
-
-fn serve(data_dir: &Path) -> Served {
-    serve_with(data_dir, &[])
 }
 
 /// `qtable serve` with only the given variables (plus a data dir, port 0 and JSON logs).
@@ -69,6 +66,21 @@ fn serve_with(data_dir: &Path, vars: &[(&str, &str)]) -> Served {
     panic!("qtable exited before listening: {:?}", child.wait());
 }
 
+/// `serve_with`, off the runtime (it blocks until the service listens).
+async fn serve_in_background(data_dir: &Path, vars: &[(&str, &str)]) -> Served {
+    let data_dir = data_dir.to_owned();
+    let vars: Vec<(String, String)> = vars
+        .iter()
+        .map(|&(name, value)| (name.to_owned(), value.to_owned()))
+        .collect();
+    tokio::task::spawn_blocking(move || {
+        let vars: Vec<(&str, &str)> = vars.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        serve_with(&data_dir, &vars)
+    })
+    .await
+    .unwrap()
+}
+
 impl Served {
     fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
@@ -77,12 +89,26 @@ impl Served {
         kill(Pid::from_raw(self.child.id() as i32), signal).unwrap();
     }
 
+    /// Stops the service with SIGTERM; it must exit successfully.
+    fn stop(&mut self) {
+        self.signal(Signal::SIGTERM);
+        let status = self.child.wait().unwrap();
+        assert!(status.success(), "exit status {status}");
+    }
+
     /// Stops the service with SIGTERM and returns everything it logged.
     fn stop_and_collect_logs(mut self) -> String {
-        self.signal(Signal::SIGTERM);
-        assert!(self.child.wait().unwrap().success());
+        self.stop();
         self.collector.take().unwrap().join().unwrap();
         self.logs.lock().unwrap().clone()
+    }
+
+    async fn post(&self, http: &reqwest::Client, path: &str, body: Value) -> reqwest::Response {
+        http.post(self.url(path)).json(&body).send().await.unwrap()
+    }
+
+    async fn post_for_json(&self, http: &reqwest::Client, path: &str, body: Value) -> Value {
+        self.post(http, path, body).await.json().await.unwrap()
     }
 }
 
@@ -133,12 +159,7 @@ fn data_dir() -> PathBuf {
 #[tokio::test]
 async fn serve_runs_embedded_postgres_and_sigterm_stops_both_cleanly() {
     let dir = data_dir();
-    let mut served = tokio::task::spawn_blocking({
-        let dir = dir.clone();
-        move || serve(&dir)
-    })
-    .await
-    .unwrap();
+    let mut served = serve_in_background(&dir, &[]).await;
     assert_healthy(&served).await;
     assert_eq!(
         reqwest::get(served.url("/docs/")).await.unwrap().status(),
@@ -146,10 +167,8 @@ async fn serve_runs_embedded_postgres_and_sigterm_stops_both_cleanly() {
     );
     assert!(postmaster_pid(&dir).exists());
 
-    served.signal(Signal::SIGTERM);
-    let status = served.child.wait().unwrap();
+    served.stop();
 
-    assert!(status.success(), "exit status {status}");
     assert!(
         !postmaster_pid(&dir).exists(),
         "PostgreSQL stopped with the service"
@@ -164,12 +183,7 @@ async fn serve_runs_embedded_postgres_and_sigterm_stops_both_cleanly() {
 #[tokio::test]
 async fn after_kill_9_postgres_stops_by_itself_and_the_next_start_recovers_the_data() {
     let dir = data_dir();
-    let first = tokio::task::spawn_blocking({
-        let dir = dir.clone();
-        move || serve(&dir)
-    })
-    .await
-    .unwrap();
+    let mut first = serve_in_background(&dir, &[]).await;
     let db = embedded_db(&dir).await;
     sqlx::raw_sql("create table marker (note text); insert into marker values ('kept')")
         .execute(&db)
@@ -177,16 +191,10 @@ async fn after_kill_9_postgres_stops_by_itself_and_the_next_start_recovers_the_d
         .unwrap();
     db.close().await;
     first.signal(Signal::SIGKILL);
-    let mut first = first;
     first.child.wait().unwrap();
     wait_until_removed(&postmaster_pid(&dir));
 
-    let mut second = tokio::task::spawn_blocking({
-        let dir = dir.clone();
-        move || serve(&dir)
-    })
-    .await
-    .unwrap();
+    let mut second = serve_in_background(&dir, &[]).await;
     assert_healthy(&second).await;
     let db = embedded_db(&dir).await;
     let note: String = sqlx::query_scalar("select note from marker")
@@ -195,18 +203,22 @@ async fn after_kill_9_postgres_stops_by_itself_and_the_next_start_recovers_the_d
         .unwrap();
     assert_eq!(note, "kept");
     db.close().await;
-    second.signal(Signal::SIGTERM);
-    assert!(second.child.wait().unwrap().success());
+    second.stop();
     std::fs::remove_dir_all(dir).ok();
+}
+
+/// Runs `qtable` (no subcommand) with only these variables, to its end.
+fn start_with(vars: &[(&str, &str)]) -> std::process::Output {
+    Command::new(BIN)
+        .env_clear()
+        .envs(vars.iter().copied())
+        .output()
+        .unwrap()
 }
 
 #[test]
 fn a_bad_variable_stops_start_up_with_a_message_naming_it() {
-    let output = Command::new(BIN)
-        .env_clear()
-        .env("PORT", "not-a-port")
-        .output()
-        .unwrap();
+    let output = start_with(&[("PORT", "not-a-port")]);
 
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("PORT"));
@@ -214,13 +226,11 @@ fn a_bad_variable_stops_start_up_with_a_message_naming_it() {
 
 #[test]
 fn production_refuses_to_start_with_a_default_secret() {
-    let output = Command::new(BIN)
-        .env_clear()
-        .env("ENVIRONMENT", "production")
-        .env("DATABASE_URL", "postgres://qtable@127.0.0.1:1/qtable")
-        .env("SECRET_KEY", "your-super-secret-key-here")
-        .output()
-        .unwrap();
+    let output = start_with(&[
+        ("ENVIRONMENT", "production"),
+        ("DATABASE_URL", "postgres://qtable@127.0.0.1:1/qtable"),
+        ("SECRET_KEY", "your-super-secret-key-here"),
+    ]);
 
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("SECRET_KEY"));
@@ -251,92 +261,71 @@ async fn with_database_url_serve_migrates_an_empty_database_and_migrate_twice_ch
     assert!(migrate().status.success());
     assert!(migrate().status.success(), "a second run is a no-op");
     let dir = data_dir();
-    let mut served = tokio::task::spawn_blocking({
-        let (dir, url) = (dir.clone(), url.clone());
-        move || serve_with(&dir, &[("DATABASE_URL", &url)])
-    })
-    .await
-    .unwrap();
+    let mut served = serve_in_background(&dir, &[("DATABASE_URL", &url)]).await;
 
     assert_healthy(&served).await;
-    let register = reqwest::Client::new()
-        .post(served.url("/auth/register"))
-        .json(&serde_json::json!({"restaurant_name": "R", "email": "a@b.co", "password": "password123",
-            "first_name": "A", "last_name": "B"}))
-        .send()
-        .await
-        .unwrap();
+    let body = json!({"restaurant_name": "R", "email": "a@b.co", "password": "password123",
+            "first_name": "A", "last_name": "B"});
+    let register = served
+        .post(&reqwest::Client::new(), "/auth/register", body)
+        .await;
     assert_eq!(register.status(), 201, "the schema is in place");
     assert!(
         !dir.join("postgres").exists(),
         "no embedded cluster with DATABASE_URL"
     );
-    served.signal(Signal::SIGTERM);
-    assert!(served.child.wait().unwrap().success());
+    served.stop();
     std::fs::remove_dir_all(dir).ok();
 }
 
-#[tokio::test]
-async fn no_password_token_or_database_password_ever_reaches_the_logs() {
+/// `qtable serve` at debug level on a new database, through a URL that
+/// carries `db_password`.
+async fn serve_with_debug_logs(dir: &Path, db_password: &str) -> Served {
     let server = crate::helpers::postgres::server();
     let database = server.create_empty_database().await;
-    let db_password = "db-pass-Zq8Xw";
     // The test server trusts local connections, so the password is carried but unused.
     let url =
         server
             .url_for(&database)
             .replacen("postgres@", &format!("postgres:{db_password}@"), 1);
-    let dir = data_dir();
-    let served = tokio::task::spawn_blocking({
-        let (dir, url) = (dir.clone(), url.clone());
-        move || serve_with(&dir, &[("DATABASE_URL", &url), ("RUST_LOG", "debug")])
-    })
-    .await
-    .unwrap();
-    let http = reqwest::Client::new();
-    let password = "pw-Secret-9Kq2";
-    let post = |path: &str, body: serde_json::Value| http.post(served.url(path)).json(&body).send();
+    serve_in_background(dir, &[("DATABASE_URL", &url), ("RUST_LOG", "debug")]).await
+}
 
-    let registered: serde_json::Value = post(
-        "/auth/register",
-        serde_json::json!({"restaurant_name": "R",
-        "email": "log@scan.io", "password": password, "first_name": "A", "last_name": "B"}),
-    )
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
-    let wrong = post(
-        "/auth/login",
-        serde_json::json!({"email": "log@scan.io", "password": "pw-Wrong-7Yt"}),
-    )
-    .await
-    .unwrap();
+/// The token responses of one user: registered, signed in and refreshed.
+struct Signed {
+    registered: Value,
+    login: Value,
+    refreshed: Value,
+}
+
+/// Registers with `password`, fails a login, signs in and refreshes.
+async fn sign_in_every_way(served: &Served, http: &reqwest::Client, password: &str) -> Signed {
+    let register = json!({"restaurant_name": "R",
+        "email": "log@scan.io", "password": password, "first_name": "A", "last_name": "B"});
+    let registered: Value = served.post_for_json(http, "/auth/register", register).await;
+    let wrong_password = json!({"email": "log@scan.io", "password": "pw-Wrong-7Yt"});
+    let wrong = served.post(http, "/auth/login", wrong_password).await;
     assert_eq!(wrong.status(), 401);
-    let login: serde_json::Value = post(
-        "/auth/login",
-        serde_json::json!({"email": "log@scan.io", "password": password}),
-    )
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
-    let refreshed: serde_json::Value = post(
-        "/auth/refresh",
-        serde_json::json!({"refresh_token": login["refresh_token"]}),
-    )
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
-    let access = refreshed["access_token"].as_str().unwrap().to_owned();
-    let restaurant = registered["restaurant_id"].as_str().unwrap().to_owned();
+    let right_password = json!({"email": "log@scan.io", "password": password});
+    let login: Value = served
+        .post_for_json(http, "/auth/login", right_password)
+        .await;
+    let refresh = json!({"refresh_token": login["refresh_token"]});
+    let refreshed: Value = served.post_for_json(http, "/auth/refresh", refresh).await;
+    Signed {
+        registered,
+        login,
+        refreshed,
+    }
+}
+
+/// With the refreshed session: `/auth/me`, a live socket's hello, then sign-out.
+async fn use_and_end_the_session(served: &Served, http: &reqwest::Client, signed: &Signed) {
+    let access = signed.refreshed["access_token"].as_str().unwrap();
+    let restaurant = signed.registered["restaurant_id"].as_str().unwrap();
     let me = http
         .get(served.url("/auth/me"))
-        .bearer_auth(&access)
+        .bearer_auth(access)
         .send()
         .await
         .unwrap();
@@ -351,32 +340,40 @@ async fn no_password_token_or_database_password_ever_reaches_the_logs() {
         .unwrap()
         .unwrap();
     drop(socket);
-    let logout = post(
-        "/auth/logout",
-        serde_json::json!({"refresh_token": refreshed["refresh_token"]}),
-    )
-    .await
-    .unwrap();
+    let refresh_token = json!({"refresh_token": signed.refreshed["refresh_token"]});
+    let logout = served.post(http, "/auth/logout", refresh_token).await;
     assert_eq!(logout.status(), 204);
+}
 
+#[tokio::test]
+async fn no_password_token_or_database_password_ever_reaches_the_logs() {
+    let (db_password, password) = ("db-pass-Zq8Xw", "pw-Secret-9Kq2");
+    let dir = data_dir();
+    let served = serve_with_debug_logs(&dir, db_password).await;
+    let http = reqwest::Client::new();
+
+    let signed = sign_in_every_way(&served, &http, password).await;
+    use_and_end_the_session(&served, &http, &signed).await;
     let logs = tokio::task::spawn_blocking(move || served.stop_and_collect_logs())
         .await
         .unwrap();
 
+    let restaurant = signed.registered["restaurant_id"].as_str().unwrap();
     assert!(
-        logs.contains("request_id") && logs.contains(&restaurant),
+        logs.contains("request_id") && logs.contains(restaurant),
         "structured request logs are there"
     );
+    let token = |of: &Value, name: &str| of[name].as_str().unwrap().to_owned();
     let secrets = [
         password.to_owned(),
         "pw-Wrong-7Yt".to_owned(),
         db_password.to_owned(),
-        access,
-        registered["access_token"].as_str().unwrap().to_owned(),
-        registered["refresh_token"].as_str().unwrap().to_owned(),
-        login["access_token"].as_str().unwrap().to_owned(),
-        login["refresh_token"].as_str().unwrap().to_owned(),
-        refreshed["refresh_token"].as_str().unwrap().to_owned(),
+        token(&signed.refreshed, "access_token"),
+        token(&signed.registered, "access_token"),
+        token(&signed.registered, "refresh_token"),
+        token(&signed.login, "access_token"),
+        token(&signed.login, "refresh_token"),
+        token(&signed.refreshed, "refresh_token"),
     ];
     for secret in secrets {
         assert!(

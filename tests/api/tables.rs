@@ -1,22 +1,9 @@
 //! The floor plan over HTTP: shapes, ordering, validation, roles, ETags,
 //! idempotent creation, and seating from the table side.
 
-use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::helpers::{TestApp, json_of};
-
-/// `YYYY-MM-DDTHH:MM:SSZ` exactly.
-pub fn assert_wire_timestamp(value: &Value) {
-    let text = value
-        .as_str()
-        .unwrap_or_else(|| panic!("not a string: {value}"));
-    assert_eq!(text.len(), 20, "{text}");
-    assert!(
-        chrono::DateTime::parse_from_rfc3339(text).is_ok() && text.ends_with('Z'),
-        "{text}"
-    );
-}
+use crate::helpers::{TestApp, assert_keys, assert_wire_timestamp, id, strings};
 
 #[tokio::test]
 async fn a_table_has_exactly_the_contract_shape() {
@@ -25,16 +12,9 @@ async fn a_table_has_exactly_the_contract_shape() {
 
     let table = app.create_table(&owner, "A1", 4).await;
 
-    let mut keys: Vec<&str> = table
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    keys.sort_unstable();
-    assert_eq!(
-        keys,
-        [
+    assert_keys(
+        &table,
+        &[
             "capacity",
             "createdAt",
             "currentGuestId",
@@ -44,8 +24,8 @@ async fn a_table_has_exactly_the_contract_shape() {
             "section",
             "shape",
             "status",
-            "tableNumber"
-        ]
+            "tableNumber",
+        ],
     );
     assert_eq!(table["tableNumber"], "A1");
     assert_eq!(table["capacity"], 4);
@@ -66,14 +46,9 @@ async fn tables_are_listed_in_natural_order() {
         app.create_table(&owner, number, 2).await;
     }
 
-    let tables = app.fetch(&owner, "/tables").await;
+    let tables = app.get_tables(&owner).await.expect_200();
 
-    let numbers: Vec<&str> = tables
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["tableNumber"].as_str().unwrap())
-        .collect();
+    let numbers = strings(tables.as_array().unwrap(), "tableNumber");
     assert_eq!(numbers, ["A1", "A2", "A10", "B1"]);
 }
 
@@ -82,7 +57,6 @@ async fn invalid_tables_are_422_and_a_duplicate_number_is_409() {
     let app = TestApp::spawn().await;
     let owner = app.register().await;
     app.create_table(&owner, "A1", 4).await;
-    let path = owner.path("/tables");
     let cases = [
         (json!({"tableNumber": "", "capacity": 4}), "tableNumber"),
         (
@@ -107,89 +81,43 @@ async fn invalid_tables_are_422_and_a_duplicate_number_is_409() {
         (json!({"capacity": 4}), "tableNumber"),
     ];
     for (body, field) in cases {
-        let (status, error) = json_of(
-            app.call(Method::POST, &path, &owner.token, Some(body.clone()))
-                .await,
-        )
-        .await;
-        assert_eq!(status, 422, "{body}: {error}");
-        assert_eq!(error["code"], "validation_error");
-        assert_eq!(error["detail"][0]["loc"][1], field, "{body}");
+        let refused = app.post_table(&owner, &body).await;
+        assert_eq!(refused.status, 422, "{body}: {}", refused.body);
+        assert_eq!(refused.body["code"], "validation_error");
+        assert_eq!(refused.body["detail"][0]["loc"][1], field, "{body}");
     }
 
-    let duplicate = json!({"tableNumber": "A1", "capacity": 2});
-    let (status, error) = json_of(
-        app.call(Method::POST, &path, &owner.token, Some(duplicate))
-            .await,
-    )
-    .await;
-    assert_eq!(status, 409);
-    assert_eq!(error["code"], "duplicate_table_number");
-    assert_eq!(
-        app.fetch(&owner, "/tables").await.as_array().unwrap().len(),
-        1
-    );
+    let duplicate = app
+        .post_table(&owner, &json!({"tableNumber": "A1", "capacity": 2}))
+        .await;
+
+    assert_eq!(duplicate.status, 409);
+    assert_eq!(duplicate.body["code"], "duplicate_table_number");
+    assert_eq!(app.count_tables(&owner).await, 1);
 }
 
 #[tokio::test]
 async fn staff_change_status_but_only_owners_and_managers_edit_the_floor_plan() {
     let app = TestApp::spawn().await;
-    let owner = app.register().await;
-    let manager = app.add_staff(&owner, "manager").await;
-    let staff = app.add_staff(&owner, "staff").await;
+    let (owner, manager, staff) = app.team().await;
     let table = app.create_table(&owner, "A1", 4).await;
-    let path = format!("/tables/{}", table["id"].as_str().unwrap());
+    let table_id = id(&table);
 
-    let body = json!({"tableNumber": "S1", "capacity": 2});
-    assert_eq!(
-        app.call(
-            Method::POST,
-            &owner.path("/tables"),
-            &staff.token,
-            Some(body)
-        )
-        .await
-        .status(),
-        403
-    );
-    assert_eq!(
-        app.put(&staff, &path, json!({"position": {"x": 0.9, "y": 0.9}}))
-            .await
-            .0,
-        403
-    );
-    assert_eq!(
-        app.call(Method::DELETE, &owner.path(&path), &staff.token, None)
-            .await
-            .status(),
-        403
-    );
-    let (status, updated) = app
-        .put(&staff, &path, json!({"status": "outOfService"}))
-        .await;
-    assert_eq!((status, &updated["status"]), (200, &json!("outOfService")));
-    let (status, moved) = app
-        .put(
-            &manager,
-            &path,
-            json!({"position": {"x": 0.9, "y": 0.1}, "tableNumber": "A9"}),
-        )
-        .await;
-    assert_eq!(status, 200);
-    assert_eq!(moved["position"], json!({"x": 0.9, "y": 0.1}));
-    assert_eq!(moved["tableNumber"], "A9");
-    assert_eq!(
-        app.call(Method::DELETE, &owner.path(&path), &manager.token, None)
-            .await
-            .status(),
-        204
-    );
-    assert_eq!(
-        app.call(Method::GET, &owner.path(&path), &owner.token, None)
-            .await
-            .status(),
-        404
-    );
+    let create = json!({"tableNumber": "S1", "capacity": 2});
+    assert_eq!(app.post_table(&staff, &create).await.status, 403);
+    let position = json!({"position": {"x": 0.9, "y": 0.9}});
+    assert_eq!(app.put_table(&staff, table_id, &position).await.status, 403);
+    assert_eq!(app.delete_table(&staff, table_id).await.status, 403);
+    let out = json!({"status": "outOfService"});
+    let updated = app.put_table(&staff, table_id, &out).await;
+    assert_eq!(updated.status_and("status"), (200, &json!("outOfService")));
+    let edit = json!({"position": {"x": 0.9, "y": 0.1}, "tableNumber": "A9"});
+    let moved = app.put_table(&manager, table_id, &edit).await;
+    assert_eq!(moved.status, 200);
+    assert_eq!(moved.body["position"], json!({"x": 0.9, "y": 0.1}));
+    assert_eq!(moved.body["tableNumber"], "A9");
+    assert_eq!(app.delete_table(&manager, table_id).await.status, 204);
+    assert_eq!(app.get_table(&owner, table_id).await.status, 404);
 }
 
 #[tokio::test]
@@ -197,38 +125,23 @@ async fn a_stale_if_match_is_412_and_changes_nothing() {
     let app = TestApp::spawn().await;
     let owner = app.register().await;
     let table = app.create_table(&owner, "A1", 4).await;
-    let path = owner.path(&format!("/tables/{}", table["id"].as_str().unwrap()));
-    let etag = app
-        .call(Method::GET, &path, &owner.token, None)
-        .await
-        .headers()["etag"]
-        .clone();
-    let put = |body: Value| {
-        app.http
-            .put(app.url(&path))
-            .bearer_auth(&owner.token)
-            .header("if-match", etag.clone())
-            .json(&body)
-    };
+    let table_id = id(&table);
+    let etag = app.get_table(&owner, table_id).await.headers["etag"].clone();
 
-    let fresh = put(json!({"capacity": 6})).send().await.unwrap();
-    let fresh_etag = fresh.headers()["etag"].clone();
-    let stale = put(json!({"capacity": 8})).send().await.unwrap();
-    let stale_delete = app
-        .http
-        .delete(app.url(&path))
-        .bearer_auth(&owner.token)
-        .header("if-match", etag.clone())
-        .send()
-        .await
-        .unwrap();
+    let fresh = app
+        .put_table_if_match(&owner, table_id, &etag, &json!({"capacity": 6}))
+        .await;
+    let stale = app
+        .put_table_if_match(&owner, table_id, &etag, &json!({"capacity": 8}))
+        .await;
+    let stale_delete = app.delete_table_if_match(&owner, table_id, &etag).await;
 
-    assert_eq!(fresh.status(), 200);
-    assert_ne!(fresh_etag, etag);
-    assert_eq!(stale.status(), 412);
-    assert_eq!(json_of(stale).await.1["code"], "precondition_failed");
-    assert_eq!(stale_delete.status(), 412);
-    let (_, current) = json_of(app.call(Method::GET, &path, &owner.token, None).await).await;
+    assert_eq!(fresh.status, 200);
+    assert_ne!(fresh.headers["etag"], etag);
+    assert_eq!(stale.status, 412);
+    assert_eq!(stale.body["code"], "precondition_failed");
+    assert_eq!(stale_delete.status, 412);
+    let current = app.get_table(&owner, table_id).await.body;
     assert_eq!(current["capacity"], 6);
 }
 
@@ -236,33 +149,19 @@ async fn a_stale_if_match_is_412_and_changes_nothing() {
 async fn a_retried_post_with_the_same_idempotency_key_creates_one_table() {
     let app = TestApp::spawn().await;
     let owner = app.register().await;
-    let path = owner.path("/tables");
-    let post = |body: Value, key: &str| {
-        app.http
-            .post(app.url(&path))
-            .bearer_auth(&owner.token)
-            .header("idempotency-key", key)
-            .json(&body)
-            .send()
-    };
     let body = json!({"tableNumber": "A1", "capacity": 4});
+    let other_body = json!({"tableNumber": "A2", "capacity": 4});
 
-    let (first_status, first) = json_of(post(body.clone(), "retry-1").await.unwrap()).await;
-    let (second_status, second) = json_of(post(body, "retry-1").await.unwrap()).await;
-    let (other_status, other) = json_of(
-        post(json!({"tableNumber": "A2", "capacity": 4}), "retry-1")
-            .await
-            .unwrap(),
-    )
-    .await;
+    let first = app.post_table_with_key(&owner, "retry-1", &body).await;
+    let second = app.post_table_with_key(&owner, "retry-1", &body).await;
+    let other = app
+        .post_table_with_key(&owner, "retry-1", &other_body)
+        .await;
 
-    assert_eq!((first_status, second_status), (201, 201));
-    assert_eq!(first, second);
-    assert_eq!(other_status, 422, "{other}");
-    assert_eq!(
-        app.fetch(&owner, "/tables").await.as_array().unwrap().len(),
-        1
-    );
+    assert_eq!((first.status, second.status), (201, 201));
+    assert_eq!(first.body, second.body);
+    assert_eq!(other.status, 422, "{}", other.body);
+    assert_eq!(app.count_tables(&owner).await, 1);
 }
 
 #[tokio::test]
@@ -273,35 +172,27 @@ async fn the_readmes_table_put_seats_a_reservation_and_available_finishes_it() {
     let guest = app
         .create_reservation(&owner, "John Smith", 4, Some("2025-08-13T19:00:00Z"))
         .await;
-    let (table_id, guest_id) = (table["id"].as_str().unwrap(), guest["id"].as_str().unwrap());
-    let table_path = format!("/tables/{table_id}");
-    let guest_path = format!("/reservations/{guest_id}");
+    let (table_id, guest_id) = (id(&table), id(&guest));
 
-    let (status, occupied) = app
-        .put(
-            &owner,
-            &table_path,
-            json!({"status": "occupied", "currentGuestId": guest_id}),
-        )
-        .await;
+    let occupy = json!({"status": "occupied", "currentGuestId": guest_id});
+    let occupied = app.put_table(&owner, table_id, &occupy).await;
 
-    assert_eq!(status, 200, "{occupied}");
-    assert_eq!(occupied["status"], "occupied");
-    assert_eq!(occupied["currentGuestId"], guest_id);
-    let seated = app.fetch(&owner, &guest_path).await;
+    assert_eq!(occupied.status, 200, "{}", occupied.body);
+    assert_eq!(occupied.body["status"], "occupied");
+    assert_eq!(occupied.body["currentGuestId"], guest_id);
+    let seated = app.get_reservation(&owner, guest_id).await.expect_200();
     assert_eq!(seated["status"], "seated");
     assert_eq!(seated["assignedTableId"], table_id);
     assert_wire_timestamp(&seated["seatedTime"]);
     assert_wire_timestamp(&seated["checkInTime"]);
 
-    let (status, freed) = app
-        .put(&owner, &table_path, json!({"status": "available"}))
-        .await;
+    let available = json!({"status": "available"});
+    let freed = app.put_table(&owner, table_id, &available).await;
 
-    assert_eq!(status, 200);
-    assert_eq!(freed["status"], "available");
-    assert!(freed["currentGuestId"].is_null());
-    let finished = app.fetch(&owner, &guest_path).await;
+    assert_eq!(freed.status, 200);
+    assert_eq!(freed.body["status"], "available");
+    assert!(freed.body["currentGuestId"].is_null());
+    let finished = app.get_reservation(&owner, guest_id).await.expect_200();
     assert_eq!(finished["status"], "finished");
     assert_wire_timestamp(&finished["finishedTime"]);
 }
@@ -312,28 +203,12 @@ async fn a_table_with_a_seated_party_cannot_be_deleted_or_taken_out_of_service()
     let owner = app.register().await;
     let table = app.create_table(&owner, "A1", 4).await;
     let guest = app.create_reservation(&owner, "Ann", 2, None).await;
-    let table_path = format!("/tables/{}", table["id"].as_str().unwrap());
-    let seat = json!({"status": "seated", "assignedTableId": table["id"]});
-    assert_eq!(
-        app.put(
-            &owner,
-            &format!("/reservations/{}", guest["id"].as_str().unwrap()),
-            seat
-        )
-        .await
-        .0,
-        200
-    );
+    assert_eq!(app.seat(&owner, &guest, &table).await.status, 200);
 
-    let (status, error) = json_of(
-        app.call(Method::DELETE, &owner.path(&table_path), &owner.token, None)
-            .await,
-    )
-    .await;
-    assert_eq!((status, &error["code"]), (409, &json!("table_in_use")));
-    let (status, _) = app
-        .put(&owner, &table_path, json!({"status": "outOfService"}))
-        .await;
-    assert_eq!(status, 409);
-    assert_eq!(app.fetch(&owner, &table_path).await["status"], "occupied");
+    let deleted = app.delete_table(&owner, id(&table)).await;
+    assert_eq!(deleted.status_and("code"), (409, &json!("table_in_use")));
+    let out = json!({"status": "outOfService"});
+    assert_eq!(app.put_table(&owner, id(&table), &out).await.status, 409);
+    let table_now = app.get_table(&owner, id(&table)).await.expect_200();
+    assert_eq!(table_now["status"], "occupied");
 }

@@ -2,14 +2,13 @@
 //! 403/404 and changes nothing) and in SQL as the service's role (row-level
 //! security hides and protects other tenants' rows on every tenant table).
 
-use reqwest::Method;
 use serde_json::{Value, json};
-use sqlx::{PgPool, Row};
+use sqlx::{PgPool, Row, postgres::PgConnectOptions};
 use uuid::Uuid;
 
 use qtable::db::TenantTx;
 
-use crate::helpers::{Account, TestApp, json_of};
+use crate::helpers::{Account, Reply, TestApp, id};
 
 /// Every table with a `restaurant_id` column.
 async fn tenant_tables(db: &PgPool) -> Vec<String> {
@@ -32,35 +31,28 @@ async fn two_tenants(app: &TestApp) -> (Account, Account) {
         app.add_staff(owner, "staff").await;
         let table = app.create_table(owner, "A1", 4).await;
         let guest = app.create_reservation(owner, "Guest", 2, None).await;
-        let seat = json!({"status": "seated", "assignedTableId": table["id"]});
-        app.put(
-            owner,
-            &format!("/reservations/{}", guest["id"].as_str().unwrap()),
-            seat,
-        )
-        .await;
-        let retried = app
-            .http
-            .post(app.url(&owner.path("/tables")))
-            .bearer_auth(&owner.token)
-            .header("idempotency-key", "k1")
-            .json(&json!({"tableNumber": "B1", "capacity": 2}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(retried.status(), 201);
+        app.seat(owner, &guest, &table).await;
+        let spare = json!({"tableNumber": "B1", "capacity": 2});
+        let retried = app.post_table_with_key(owner, "k1", &spare).await;
+        assert_eq!(retried.status, 201);
     }
     (a, b)
 }
 
+/// B's token on A's restaurant: every helper called `by` it sends B's token
+/// to A's paths.
+fn intruder(a: &Account, b: &Account) -> Account {
+    Account {
+        token: b.token.clone(),
+        ..a.clone()
+    }
+}
+
 /// Ids of one table and one reservation of `owner`'s restaurant.
 async fn objects(app: &TestApp, owner: &Account) -> (String, String) {
-    let tables = app.fetch(owner, "/tables").await;
-    let reservations = app.fetch(owner, "/reservations").await;
-    (
-        tables[0]["id"].as_str().unwrap().to_owned(),
-        reservations[0]["id"].as_str().unwrap().to_owned(),
-    )
+    let tables = app.get_tables(owner).await.expect_200();
+    let reservations = app.get_reservations(owner, "").await.expect_200();
+    (id(&tables[0]).to_owned(), id(&reservations[0]).to_owned())
 }
 
 #[tokio::test]
@@ -85,6 +77,52 @@ async fn every_tenant_table_has_forced_row_level_security_with_a_policy() {
     }
 }
 
+/// One row of tenant `b` in `table`, as JSON, and the columns an insert may
+/// set (generated columns take no value).
+async fn sample_row(db: &PgPool, table: &str, b: Uuid) -> (Value, String) {
+    let sample: Value = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "select to_jsonb(t) from {table} t where restaurant_id = $1 limit 1"
+    )))
+    .bind(b)
+    .fetch_one(db)
+    .await
+    .unwrap_or_else(|_| panic!("{table}: tenant B needs a row for this test"));
+    let columns: String = sqlx::query_scalar(
+        "select string_agg(column_name, ', ') from information_schema.columns
+         where table_schema = 'public' and table_name = $1 and is_generated = 'NEVER'",
+    )
+    .bind(table)
+    .fetch_one(db)
+    .await
+    .unwrap();
+    (sample, columns)
+}
+
+/// How many of `b`'s rows in `table` the tenant of `tx` sees, updates and deletes.
+async fn reach(tx: &mut TenantTx, table: &str, b: Uuid) -> (i64, u64, u64) {
+    let seen: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "select count(*) from {table} where restaurant_id = $1"
+    )))
+    .bind(b)
+    .fetch_one(tx.conn())
+    .await
+    .unwrap();
+    let mut affected = async |statement: String| {
+        sqlx::query(sqlx::AssertSqlSafe(statement))
+            .bind(b)
+            .execute(tx.conn())
+            .await
+            .unwrap()
+            .rows_affected()
+    };
+    let updated = affected(format!(
+        "update {table} set restaurant_id = restaurant_id where restaurant_id = $1"
+    ))
+    .await;
+    let deleted = affected(format!("delete from {table} where restaurant_id = $1")).await;
+    (seen, updated, deleted)
+}
+
 #[tokio::test]
 async fn as_the_service_role_one_tenant_cannot_read_change_delete_or_insert_anothers_rows() {
     let app = TestApp::spawn().await;
@@ -95,54 +133,17 @@ async fn as_the_service_role_one_tenant_cannot_read_change_delete_or_insert_anot
     );
 
     for table in tenant_tables(&app.db).await {
-        let sample: Value = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "select to_jsonb(t) from {table} t where restaurant_id = $1 limit 1"
-        )))
-        .bind(b_id)
-        .fetch_one(&app.db)
-        .await
-        .unwrap_or_else(|_| panic!("{table}: tenant B needs a row for this test"));
-        // Generated columns take no value on insert.
-        let columns: String = sqlx::query_scalar(
-            "select string_agg(column_name, ', ') from information_schema.columns
-             where table_schema = 'public' and table_name = $1 and is_generated = 'NEVER'",
-        )
-        .bind(&table)
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+        let (sample, columns) = sample_row(&app.db, &table, b_id).await;
 
         let mut tx = TenantTx::begin(&app.db, a_id).await.unwrap();
-        let seen: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "select count(*) from {table} where restaurant_id = $1"
-        )))
-        .bind(b_id)
-        .fetch_one(tx.conn())
-        .await
-        .unwrap();
-        let updated = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "update {table} set restaurant_id = restaurant_id where restaurant_id = $1"
-        )))
-        .bind(b_id)
-        .execute(tx.conn())
-        .await
-        .unwrap()
-        .rows_affected();
-        let deleted = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "delete from {table} where restaurant_id = $1"
-        )))
-        .bind(b_id)
-        .execute(tx.conn())
-        .await
-        .unwrap()
-        .rows_affected();
-        assert_eq!((seen, updated, deleted), (0, 0, 0), "{table}");
+        assert_eq!(reach(&mut tx, &table, b_id).await, (0, 0, 0), "{table}");
         let insert = sqlx::query(sqlx::AssertSqlSafe(format!(
             "insert into {table} ({columns}) select {columns} from jsonb_populate_record(null::{table}, $1)"
         )))
         .bind(&sample)
         .execute(tx.conn())
         .await;
+
         let error = insert
             .expect_err(&format!("{table}: inserting a row for B must fail"))
             .to_string();
@@ -188,65 +189,44 @@ async fn a_fresh_role_with_select_but_no_tenant_setting_sees_no_rows() {
     .unwrap();
 }
 
-/// Every tenant endpoint, called with B's token on A's restaurant.
-fn endpoints(
-    a: &Account,
-    a_member: &str,
+/// Calls every tenant endpoint once `by` (in this order), on the given
+/// staff member, table and reservation.
+async fn every_endpoint(
+    app: &TestApp,
+    by: &Account,
+    member: &str,
     (table, reservation): &(String, String),
-) -> Vec<(Method, String, Option<Value>)> {
+) -> Vec<Reply> {
     vec![
-        (Method::GET, a.path("/tables"), None),
-        (
-            Method::POST,
-            a.path("/tables"),
-            Some(json!({"tableNumber": "Z9", "capacity": 2})),
-        ),
-        (Method::GET, a.path(&format!("/tables/{table}")), None),
-        (
-            Method::PUT,
-            a.path(&format!("/tables/{table}")),
-            Some(json!({"status": "outOfService"})),
-        ),
-        (Method::DELETE, a.path(&format!("/tables/{table}")), None),
-        (Method::GET, a.path("/reservations"), None),
-        (
-            Method::POST,
-            a.path("/reservations"),
-            Some(json!({"guestName": "X", "partySize": 2})),
-        ),
-        (
-            Method::GET,
-            a.path(&format!("/reservations/{reservation}")),
-            None,
-        ),
-        (
-            Method::PUT,
-            a.path(&format!("/reservations/{reservation}")),
-            Some(json!({"guestName": "Hijacked"})),
-        ),
-        (
-            Method::DELETE,
-            a.path(&format!("/reservations/{reservation}")),
-            None,
-        ),
-        (Method::GET, a.path("/activity"), None),
-        (Method::GET, a.path("/events?since=0"), None),
-        (Method::GET, a.path(""), None),
-        (Method::PUT, a.path(""), Some(json!({"name": "Hijacked"}))),
-        (Method::GET, a.path("/staff"), None),
-        (
-            Method::POST,
-            a.path("/staff"),
-            Some(json!({"email": "x@y.zz", "password": "password123",
-            "firstName": "X", "lastName": "Y", "role": "staff"})),
-        ),
-        (Method::GET, a.path(&format!("/staff/{a_member}")), None),
-        (
-            Method::PUT,
-            a.path(&format!("/staff/{a_member}")),
-            Some(json!({"firstName": "Hijacked"})),
-        ),
-        (Method::DELETE, a.path(&format!("/staff/{a_member}")), None),
+        app.get_tables(by).await,
+        app.post_table(by, &json!({"tableNumber": "Z9", "capacity": 2}))
+            .await,
+        app.get_table(by, table).await,
+        app.put_table(by, table, &json!({"status": "outOfService"}))
+            .await,
+        app.delete_table(by, table).await,
+        app.get_reservations(by, "").await,
+        app.post_reservation(by, &json!({"guestName": "X", "partySize": 2}))
+            .await,
+        app.get_reservation(by, reservation).await,
+        app.put_reservation(by, reservation, &json!({"guestName": "Hijacked"}))
+            .await,
+        app.delete_reservation(by, reservation).await,
+        app.get_activity(by, "").await,
+        app.get_events(by, "since=0").await,
+        app.get_restaurant(by).await,
+        app.put_restaurant(by, &json!({"name": "Hijacked"})).await,
+        app.get_staff(by).await,
+        app.post_staff(
+            by,
+            &json!({"email": "x@y.zz", "password": "password123",
+            "firstName": "X", "lastName": "Y", "role": "staff"}),
+        )
+        .await,
+        app.get_staff_member(by, member).await,
+        app.put_staff(by, member, &json!({"firstName": "Hijacked"}))
+            .await,
+        app.delete_staff(by, member).await,
     ]
 }
 
@@ -256,32 +236,24 @@ async fn another_restaurants_token_gets_403_on_every_endpoint_and_changes_nothin
     let (a, b) = two_tenants(&app).await;
     let a_member = app.add_staff(&a, "staff").await;
     let a_objects = objects(&app, &a).await;
-    let activity_before = app.fetch(&a, "/activity").await;
+    let activity_before = app.get_activity(&a, "").await.expect_200();
 
-    for (method, path, body) in endpoints(&a, &a_member.user_id, &a_objects) {
-        let (status, error) = json_of(app.call(method.clone(), &path, &b.token, body).await).await;
-        assert_eq!(status, 403, "{method} {path}: {error}");
-        assert_eq!(error["code"], "forbidden");
+    let replies = every_endpoint(&app, &intruder(&a, &b), &a_member.user_id, &a_objects).await;
+
+    for reply in replies {
+        assert_eq!(reply.status, 403, "{}: {}", reply.request, reply.body);
+        assert_eq!(reply.body["code"], "forbidden");
     }
-    let (_, restaurant) = json_of(app.call(Method::GET, &a.path(""), &a.token, None).await).await;
+    let restaurant = app.get_restaurant(&a).await.body;
     assert_eq!(restaurant["name"], "Pizza Palace");
     assert_eq!(
-        app.fetch(&a, "/activity").await,
+        app.get_activity(&a, "").await.expect_200(),
         activity_before,
         "nothing was written"
     );
-    assert_eq!(app.fetch(&a, "/tables").await.as_array().unwrap().len(), 2);
-    let (status, member) = json_of(
-        app.call(
-            Method::GET,
-            &a.path(&format!("/staff/{}", a_member.user_id)),
-            &a.token,
-            None,
-        )
-        .await,
-    )
-    .await;
-    assert_eq!((status, &member["firstName"]), (200, &json!("Sam")));
+    assert_eq!(app.count_tables(&a).await, 2);
+    let member = app.get_staff_member(&a, &a_member.user_id).await;
+    assert_eq!(member.status_and("firstName"), (200, &json!("Sam")));
 }
 
 #[tokio::test]
@@ -289,20 +261,22 @@ async fn another_tenants_object_id_under_your_own_restaurant_is_404() {
     let app = TestApp::spawn().await;
     let (a, b) = two_tenants(&app).await;
     let a_member = app.add_staff(&a, "staff").await;
-    let path = b.path(&format!("/staff/{}", a_member.user_id));
+    let member = &a_member.user_id;
 
-    for (method, body) in [
-        (Method::GET, None),
-        (Method::PUT, Some(json!({"firstName": "X"}))),
-        (Method::DELETE, None),
-    ] {
-        let response = app.call(method.clone(), &path, &b.token, body).await;
-        assert_eq!(response.status(), 404, "{method}");
+    let replies = [
+        app.get_staff_member(&b, member).await,
+        app.put_staff(&b, member, &json!({"firstName": "X"})).await,
+        app.delete_staff(&b, member).await,
+    ];
+
+    for reply in replies {
+        assert_eq!(reply.status, 404, "{}", reply.request);
     }
 }
 
-#[tokio::test]
-async fn a_non_superuser_that_owns_the_tables_migrates_serves_and_is_still_isolated() {
+/// A new database owned by a fresh non-superuser with CREATEROLE, migrated
+/// by that owner; returns the options that connect as it.
+async fn migrated_by_a_non_superuser_owner() -> PgConnectOptions {
     let server = crate::helpers::postgres::server();
     let owner_role = format!("owner_{}", Uuid::new_v4().simple());
     let database = server.create_empty_database().await;
@@ -323,21 +297,21 @@ async fn a_non_superuser_that_owns_the_tables_migrates_serves_and_is_still_isola
         .await
         .expect("a CREATEROLE database owner can migrate");
     migrator.close().await;
+    as_owner
+}
+
+#[tokio::test]
+async fn a_non_superuser_that_owns_the_tables_migrates_serves_and_is_still_isolated() {
+    let as_owner = migrated_by_a_non_superuser_owner().await;
     let app = TestApp::spawn_on(crate::helpers::test_config(), as_owner).await;
 
     let (a, b) = two_tenants(&app).await;
-    let (status, _) = json_of(app.login(&a.email, crate::helpers::PASSWORD).await).await;
+    let signed_in = app.login(&a.email, crate::helpers::PASSWORD).await;
     assert_eq!(
-        status, 200,
+        signed_in.status, 200,
         "sign-in through the definer functions works for a non-superuser"
     );
-    assert_eq!(
-        app.call(Method::GET, &a.path("/tables"), &b.token, None)
-            .await
-            .status(),
-        403
-    );
-
+    assert_eq!(app.get_tables(&intruder(&a, &b)).await.status, 403);
     // The owner itself, with A as tenant and without the role switch, sees none of B's rows (FORCE).
     let mut tx = app.db.begin().await.unwrap();
     sqlx::query("select set_config('app.restaurant_id', $1, true)")

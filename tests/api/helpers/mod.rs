@@ -1,8 +1,12 @@
 //! `TestApp`: the real application on port 0 with its own database.
 
+mod endpoints;
+mod json;
 pub mod postgres;
 pub mod redis;
 pub mod ws;
+
+pub use json::{assert_keys, assert_wire_timestamp, id, json_of, strings};
 
 use std::sync::Once;
 
@@ -10,7 +14,7 @@ use qtable::{
     config::{Config, LogFormat, Secret},
     startup::Application,
 };
-use reqwest::Method;
+use reqwest::{Method, RequestBuilder, header::HeaderMap};
 use serde_json::{Value, json};
 use sqlx::{PgPool, postgres::PgConnectOptions};
 
@@ -130,74 +134,99 @@ fn unique_email(prefix: &str) -> String {
     format!("{prefix}-{}@example.com", uuid::Uuid::new_v4().simple())
 }
 
+/// What a test sees of a response: its status, headers and JSON body
+/// (`Null` when there is none).
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Value,
+    /// `METHOD url`, for failure messages.
+    pub request: String,
+}
+
+impl Reply {
+    /// Asserts a 200 and returns the body: a read that must succeed.
+    pub fn expect_200(self) -> Value {
+        assert_eq!(self.status, 200, "{}: {}", self.request, self.body);
+        self.body
+    }
+
+    /// The status with one field of the body, to assert both at once.
+    pub fn status_and(&self, key: &str) -> (u16, &Value) {
+        (self.status, &self.body[key])
+    }
+}
+
 impl TestApp {
-    /// Sends `method path` with a bearer token and an optional JSON body.
-    pub async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        token: &str,
-        body: Option<Value>,
-    ) -> reqwest::Response {
-        let mut request = self.http.request(method, self.url(path)).bearer_auth(token);
-        if let Some(body) = body {
-            request = request.json(&body);
+    /// A request with a bearer token, to an absolute path.
+    pub(crate) fn with_token(&self, method: Method, path: &str, token: &str) -> RequestBuilder {
+        self.http.request(method, self.url(path)).bearer_auth(token)
+    }
+
+    /// A request by `by` to their restaurant: `/restaurants/{id}` + `rest`.
+    pub(crate) fn by(&self, method: Method, by: &Account, rest: &str) -> RequestBuilder {
+        self.with_token(method, &by.path(rest), &by.token)
+    }
+
+    pub(crate) async fn send(&self, request: RequestBuilder) -> Reply {
+        let request = request.build().expect("a valid request");
+        let described = format!("{} {}", request.method(), request.url());
+        let response = self.http.execute(request).await.expect("request");
+        Reply {
+            status: response.status().as_u16(),
+            headers: response.headers().clone(),
+            body: response.json().await.unwrap_or(Value::Null),
+            request: described,
         }
-        request.send().await.expect("request")
     }
+}
 
-    pub async fn post_json(&self, path: &str, body: Value) -> reqwest::Response {
-        self.http
-            .post(self.url(path))
-            .json(&body)
-            .send()
-            .await
-            .expect("request")
-    }
-
+/// Fixtures: each step must succeed, so each asserts its status.
+impl TestApp {
     /// Registers a new restaurant; returns its owner.
     pub async fn register(&self) -> Account {
         let email = unique_email("owner");
         let body = json!({"restaurant_name": "Pizza Palace", "email": email, "password": PASSWORD,
             "first_name": "John", "last_name": "Doe"});
-        let (status, body) = json_of(self.post_json("/auth/register", body).await).await;
-        assert_eq!(status, 201, "{body}");
-        Account::from_tokens(&email, &body)
+        let registered = self.post_register(&body).await;
+        assert_eq!(registered.status, 201, "{}", registered.body);
+        Account::from_tokens(&email, &registered.body)
     }
 
-    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
-        self.post_json("/auth/login", json!({"email": email, "password": password}))
-            .await
+    /// A new restaurant's owner, then a manager and a staff member added by
+    /// them: `(owner, manager, staff)`.
+    pub async fn team(&self) -> (Account, Account, Account) {
+        let owner = self.register().await;
+        let manager = self.add_staff(&owner, "manager").await;
+        let staff = self.add_staff(&owner, "staff").await;
+        (owner, manager, staff)
     }
 
     /// Adds a staff member with `role` through `by`, and signs them in.
     pub async fn add_staff(&self, by: &Account, role: &str) -> Account {
         let email = unique_email(role);
         let body = json!({"email": email, "password": PASSWORD, "firstName": "Sam", "lastName": "Lee", "role": role});
-        let (status, created) = json_of(
-            self.call(Method::POST, &by.path("/staff"), &by.token, Some(body))
-                .await,
-        )
-        .await;
-        assert_eq!(status, 201, "{created}");
-        let (status, tokens) = json_of(self.login(&email, PASSWORD).await).await;
-        assert_eq!(status, 200, "{tokens}");
-        Account::from_tokens(&email, &tokens)
+        let created = self.post_staff(by, &body).await;
+        assert_eq!(created.status, 201, "{}", created.body);
+        let tokens = self.login(&email, PASSWORD).await;
+        assert_eq!(tokens.status, 200, "{}", tokens.body);
+        Account::from_tokens(&email, &tokens.body)
     }
-}
 
-impl TestApp {
     /// Creates a table through the API; returns its JSON.
     pub async fn create_table(&self, by: &Account, number: &str, capacity: i32) -> Value {
         let body = json!({"tableNumber": number, "capacity": capacity, "position": {"x": 0.2, "y": 0.3},
             "shape": "round", "section": "Main Dining"});
-        let (status, table) = json_of(
-            self.call(Method::POST, &by.path("/tables"), &by.token, Some(body))
-                .await,
-        )
-        .await;
-        assert_eq!(status, 201, "{table}");
-        table
+        let table = self.post_table(by, &body).await;
+        assert_eq!(table.status, 201, "{}", table.body);
+        table.body
+    }
+
+    /// How many tables `by`'s restaurant lists.
+    pub async fn count_tables(&self, by: &Account) -> usize {
+        let tables = self.get_tables(by).await.expect_200();
+        tables.as_array().unwrap().len()
     }
 
     /// Creates a reservation (or a walk-in, with `time: None`); returns its JSON.
@@ -210,43 +239,8 @@ impl TestApp {
     ) -> Value {
         let body = json!({"guestName": guest, "partySize": party, "reservationTime": time,
             "contactInfo": "+1234567890", "notes": "Birthday celebration"});
-        let (status, reservation) = json_of(
-            self.call(
-                Method::POST,
-                &by.path("/reservations"),
-                &by.token,
-                Some(body),
-            )
-            .await,
-        )
-        .await;
-        assert_eq!(status, 201, "{reservation}");
-        reservation
+        let reservation = self.post_reservation(by, &body).await;
+        assert_eq!(reservation.status, 201, "{}", reservation.body);
+        reservation.body
     }
-
-    /// `PUT` with a JSON body; returns status and body.
-    pub async fn put(&self, by: &Account, path: &str, body: Value) -> (u16, Value) {
-        json_of(
-            self.call(Method::PUT, &by.path(path), &by.token, Some(body))
-                .await,
-        )
-        .await
-    }
-
-    pub async fn fetch(&self, by: &Account, path: &str) -> Value {
-        let (status, body) = json_of(
-            self.call(Method::GET, &by.path(path), &by.token, None)
-                .await,
-        )
-        .await;
-        assert_eq!(status, 200, "{path}: {body}");
-        body
-    }
-}
-
-/// The status and JSON body of a response.
-pub async fn json_of(response: reqwest::Response) -> (u16, serde_json::Value) {
-    let status = response.status().as_u16();
-    let body = response.json().await.unwrap_or(serde_json::Value::Null);
-    (status, body)
 }

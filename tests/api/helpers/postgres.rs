@@ -170,3 +170,13 @@ pub async fn stop_private_cluster(cluster: EmbeddedPostgres) {
         .await
         .expect("cluster thread");
 }
+
+/// Starts a stopped private cluster again on its data; this time it deletes
+/// itself when it stops.
+pub async fn restart_private_cluster(options: ClusterOptions) -> EmbeddedPostgres {
+    start_private_cluster(&ClusterOptions {
+        ephemeral: true,
+        ..options
+    })
+    .await
+}

@@ -1,0 +1,238 @@
+//! One helper per endpoint (z2p style): each sends exactly one request and
+//! returns the `Reply`, asserting nothing. `by` is who sends it; the path is
+//! under `by`'s restaurant. A query is given without its `?` ("" for none).
+
+use reqwest::{Method, header::HeaderValue};
+use serde_json::{Value, json};
+
+use super::{Account, Reply, TestApp, id};
+
+fn with_query(path: &str, query: &str) -> String {
+    if query.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{query}")
+    }
+}
+
+/// The four verbs under `by`'s restaurant, for the helpers below.
+impl TestApp {
+    async fn get_by(&self, by: &Account, rest: &str) -> Reply {
+        self.send(self.by(Method::GET, by, rest)).await
+    }
+
+    async fn post_by(&self, by: &Account, rest: &str, body: &Value) -> Reply {
+        self.send(self.by(Method::POST, by, rest).json(body)).await
+    }
+
+    async fn put_by(&self, by: &Account, rest: &str, body: &Value) -> Reply {
+        self.send(self.by(Method::PUT, by, rest).json(body)).await
+    }
+
+    async fn put_by_if_match(
+        &self,
+        by: &Account,
+        rest: &str,
+        etag: &HeaderValue,
+        body: &Value,
+    ) -> Reply {
+        let request = self.by(Method::PUT, by, rest).header("if-match", etag);
+        self.send(request.json(body)).await
+    }
+
+    async fn delete_by(&self, by: &Account, rest: &str) -> Reply {
+        self.send(self.by(Method::DELETE, by, rest)).await
+    }
+
+    async fn post_auth(&self, path: &str, body: &Value) -> Reply {
+        self.send(self.http.post(self.url(path)).json(body)).await
+    }
+}
+
+/// `/auth/*`: no restaurant in the path.
+impl TestApp {
+    pub async fn post_register(&self, body: &Value) -> Reply {
+        self.post_auth("/auth/register", body).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Reply {
+        let body = json!({"email": email, "password": password});
+        self.post_auth("/auth/login", &body).await
+    }
+
+    pub async fn refresh(&self, refresh_token: &str) -> Reply {
+        let body = json!({"refresh_token": refresh_token});
+        self.post_auth("/auth/refresh", &body).await
+    }
+
+    /// Signs out the session of `refresh_token`.
+    pub async fn logout(&self, refresh_token: &str) -> Reply {
+        let body = json!({"refresh_token": refresh_token});
+        self.post_auth("/auth/logout", &body).await
+    }
+
+    /// Signs out every session of the user of `refresh_token`.
+    pub async fn logout_everywhere(&self, refresh_token: &str) -> Reply {
+        let body = json!({"refresh_token": refresh_token, "everywhere": true});
+        self.post_auth("/auth/logout", &body).await
+    }
+
+    pub async fn change_password(&self, token: &str, current: &str, new: &str) -> Reply {
+        let body = json!({"current_password": current, "new_password": new});
+        let request = self.with_token(Method::POST, "/auth/password", token);
+        self.send(request.json(&body)).await
+    }
+
+    pub async fn me(&self, token: &str) -> Reply {
+        self.send(self.with_token(Method::GET, "/auth/me", token))
+            .await
+    }
+}
+
+/// `/restaurants/{id}` and its activity and event logs.
+impl TestApp {
+    pub async fn get_restaurant(&self, by: &Account) -> Reply {
+        self.get_by(by, "").await
+    }
+
+    pub async fn put_restaurant(&self, by: &Account, body: &Value) -> Reply {
+        self.put_by(by, "", body).await
+    }
+
+    pub async fn get_activity(&self, by: &Account, query: &str) -> Reply {
+        self.get_by(by, &with_query("/activity", query)).await
+    }
+
+    pub async fn get_events(&self, by: &Account, query: &str) -> Reply {
+        self.get_by(by, &with_query("/events", query)).await
+    }
+}
+
+/// `/restaurants/{id}/staff`.
+impl TestApp {
+    pub async fn get_staff(&self, by: &Account) -> Reply {
+        self.get_by(by, "/staff").await
+    }
+
+    pub async fn post_staff(&self, by: &Account, body: &Value) -> Reply {
+        self.post_by(by, "/staff", body).await
+    }
+
+    pub async fn get_staff_member(&self, by: &Account, user_id: &str) -> Reply {
+        self.get_by(by, &format!("/staff/{user_id}")).await
+    }
+
+    pub async fn put_staff(&self, by: &Account, user_id: &str, body: &Value) -> Reply {
+        self.put_by(by, &format!("/staff/{user_id}"), body).await
+    }
+
+    pub async fn put_staff_if_match(
+        &self,
+        by: &Account,
+        user_id: &str,
+        etag: &HeaderValue,
+        body: &Value,
+    ) -> Reply {
+        self.put_by_if_match(by, &format!("/staff/{user_id}"), etag, body)
+            .await
+    }
+
+    pub async fn delete_staff(&self, by: &Account, user_id: &str) -> Reply {
+        self.delete_by(by, &format!("/staff/{user_id}")).await
+    }
+}
+
+/// `/restaurants/{id}/tables`.
+impl TestApp {
+    pub async fn get_tables(&self, by: &Account) -> Reply {
+        self.get_by(by, "/tables").await
+    }
+
+    pub async fn post_table(&self, by: &Account, body: &Value) -> Reply {
+        self.post_by(by, "/tables", body).await
+    }
+
+    /// A create that may be retried: the same key means the same table.
+    pub async fn post_table_with_key(&self, by: &Account, key: &str, body: &Value) -> Reply {
+        let request = self.by(Method::POST, by, "/tables");
+        self.send(request.header("idempotency-key", key).json(body))
+            .await
+    }
+
+    pub async fn get_table(&self, by: &Account, table_id: &str) -> Reply {
+        self.get_by(by, &format!("/tables/{table_id}")).await
+    }
+
+    pub async fn put_table(&self, by: &Account, table_id: &str, body: &Value) -> Reply {
+        self.put_by(by, &format!("/tables/{table_id}"), body).await
+    }
+
+    pub async fn put_table_if_match(
+        &self,
+        by: &Account,
+        table_id: &str,
+        etag: &HeaderValue,
+        body: &Value,
+    ) -> Reply {
+        self.put_by_if_match(by, &format!("/tables/{table_id}"), etag, body)
+            .await
+    }
+
+    pub async fn delete_table(&self, by: &Account, table_id: &str) -> Reply {
+        self.delete_by(by, &format!("/tables/{table_id}")).await
+    }
+
+    pub async fn delete_table_if_match(
+        &self,
+        by: &Account,
+        table_id: &str,
+        etag: &HeaderValue,
+    ) -> Reply {
+        let path = format!("/tables/{table_id}");
+        self.send(self.by(Method::DELETE, by, &path).header("if-match", etag))
+            .await
+    }
+}
+
+/// `/restaurants/{id}/reservations`.
+impl TestApp {
+    pub async fn get_reservations(&self, by: &Account, query: &str) -> Reply {
+        self.get_by(by, &with_query("/reservations", query)).await
+    }
+
+    pub async fn post_reservation(&self, by: &Account, body: &Value) -> Reply {
+        self.post_by(by, "/reservations", body).await
+    }
+
+    /// Posts `text` as it is, declared as JSON (for bodies `json!` cannot write).
+    pub async fn post_reservation_text(&self, by: &Account, text: String) -> Reply {
+        let request = self.by(Method::POST, by, "/reservations");
+        self.send(
+            request
+                .header("content-type", "application/json")
+                .body(text),
+        )
+        .await
+    }
+
+    pub async fn get_reservation(&self, by: &Account, reservation_id: &str) -> Reply {
+        self.get_by(by, &format!("/reservations/{reservation_id}"))
+            .await
+    }
+
+    pub async fn put_reservation(&self, by: &Account, reservation_id: &str, body: &Value) -> Reply {
+        self.put_by(by, &format!("/reservations/{reservation_id}"), body)
+            .await
+    }
+
+    pub async fn delete_reservation(&self, by: &Account, reservation_id: &str) -> Reply {
+        self.delete_by(by, &format!("/reservations/{reservation_id}"))
+            .await
+    }
+
+    /// Seats `guest` at `table` (a `PUT` of status and table).
+    pub async fn seat(&self, by: &Account, guest: &Value, table: &Value) -> Reply {
+        let body = json!({"status": "seated", "assignedTableId": id(table)});
+        self.put_reservation(by, id(guest), &body).await
+    }
+}
