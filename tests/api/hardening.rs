@@ -93,6 +93,8 @@ async fn development_allows_any_origin() {
 async fn metrics_count_requests_by_route_template_and_status() {
     let app = TestApp::spawn().await;
     let owner = app.register().await;
+    // A write publishes an event, so this test needs no other to have run.
+    app.create_table(&owner, "M1", 2).await;
     app.get_tables(&owner).await.expect_200();
     app.login(&owner.email, "wrong-password").await;
 
