@@ -7,6 +7,7 @@ pub mod control;
 pub mod etag;
 pub mod idempotency;
 pub mod json;
+pub mod parse_errors;
 pub mod time;
 pub mod validate;
 
