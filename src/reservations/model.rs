@@ -161,6 +161,7 @@ pub fn validate_reservation_time(
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase")]
 pub struct ReservationQuery {
     /// Only these statuses (repeat the parameter for several).
