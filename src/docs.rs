@@ -55,6 +55,14 @@ pub fn add_common_responses(openapi: &mut utoipa::openapi::OpenApi) {
         for operation in operations.into_iter().flatten() {
             let secured = operation.security.is_some();
             let has_body = operation.request_body.is_some();
+            // hyper's own answer to a malformed request line or header (see
+            // http::parse_errors), and ours to a header we read.
+            declare(
+                operation,
+                "400",
+                "Malformed request line or header (a control character, say)",
+                "ErrorBody",
+            );
             declare(
                 operation,
                 "422",

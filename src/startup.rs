@@ -32,7 +32,7 @@ use crate::{
     docs,
     error::ApiError,
     health,
-    http::json::MAX_BODY_BYTES,
+    http::{json::MAX_BODY_BYTES, parse_errors::WithErrorBodies},
     journal, live, reservations, restaurants, staff,
     state::AppState,
     tables,
@@ -86,7 +86,7 @@ impl Application {
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
-        let listener = self.listener.tap_io(tune_socket);
+        let listener = WithErrorBodies(self.listener).tap_io(|io| tune_socket(io.get_mut()));
         let server = axum::serve(listener, service).with_graceful_shutdown(signal);
         let grace = self.shutdown_grace;
         let deadline = async move {

@@ -89,9 +89,9 @@ pub async fn register(
     AppJson(body): AppJson<RegisterRequest>,
 ) -> ApiResult<(StatusCode, Json<TokenResponse>)> {
     let email = validate::email("email", &body.email)?;
-    validate::line("restaurant_name", &body.restaurant_name, 1, 200)?;
-    validate::line("first_name", &body.first_name, 1, 100)?;
-    validate::line("last_name", &body.last_name, 1, 100)?;
+    validate::name("restaurant_name", &body.restaurant_name, 1, 200)?;
+    validate::name("first_name", &body.first_name, 1, 100)?;
+    validate::name("last_name", &body.last_name, 1, 100)?;
     let timezone = body.timezone.as_deref().unwrap_or("UTC");
     validate::timezone("timezone", timezone)?;
     password::validate("password", &body.password)?;

@@ -8,10 +8,13 @@ use crate::role::StaffRole;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RegisterRequest {
+    #[serde(deserialize_with = "crate::http::validate::nfc::string")]
     pub restaurant_name: String,
     pub email: String,
     pub password: String,
+    #[serde(deserialize_with = "crate::http::validate::nfc::string")]
     pub first_name: String,
+    #[serde(deserialize_with = "crate::http::validate::nfc::string")]
     pub last_name: String,
     /// IANA time zone of the restaurant; `UTC` when omitted.
     pub timezone: Option<String>,

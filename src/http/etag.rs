@@ -66,7 +66,7 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
         let Some(raw) = parts.headers.get(header::IF_MATCH) else {
             return Ok(Self(None));
         };
-        let raw = raw.to_str().unwrap_or_default().trim();
+        let raw = super::control::header_text("If-Match", raw)?;
         if raw == "*" {
             return Ok(Self(None));
         }

@@ -1,14 +1,18 @@
 //! Extractors that reject into `ApiError`, never into axum's plain-text bodies:
 //! malformed or invalid JSON is a 422 whose `loc` points at the field, an
-//! oversized body is a 413, a malformed path id or query is a 422.
+//! oversized body is a 413, a malformed path id or query is a 422. Each also
+//! applies the edge rule of `control` before anything else reads the input.
 
 use axum::{
     body::Bytes,
-    extract::{FromRequest, FromRequestParts, Path, Request, rejection::PathRejection},
+    extract::{
+        FromRequest, FromRequestParts, Path, RawPathParams, Request, rejection::PathRejection,
+    },
     http::{HeaderMap, StatusCode, header, request::Parts},
 };
 use serde::de::DeserializeOwned;
 
+use super::control;
 use crate::error::{ApiError, FieldError};
 
 /// Request bodies larger than this are refused with 413.
@@ -33,8 +37,17 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for AppJson<T> {
     }
 }
 
-/// Deserialises JSON, reporting the path of the first offending field.
+/// Deserialises JSON, reporting the path of the first offending field. A
+/// string holding a control character is refused whatever the target type
+/// (it may be free-form JSON, or a field serde ignores but a later reader may not).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    // Only a suspect body pays for the second parse that finds the field.
+    if control::json_may_hold_control(bytes)
+        && let Ok(value) = serde_json::from_slice(bytes)
+        && let Some(error) = control::find_in_json(&value)
+    {
+        return Err(ApiError::validation(error));
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let mut loc = vec!["body".to_owned()];
@@ -78,7 +91,8 @@ fn strip_position(message: &str) -> String {
         .to_owned()
 }
 
-/// `axum::extract::Path`, rejecting a malformed id with 422.
+/// `axum::extract::Path`, rejecting a malformed id or a control character
+/// in a (percent-decoded) segment with 422.
 #[derive(Debug)]
 pub struct AppPath<T>(pub T);
 
@@ -86,6 +100,12 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for AppPath
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        // Segments that are not UTF-8 fail `Path` below with its own message.
+        if let Ok(params) = RawPathParams::from_request_parts(parts, state).await {
+            for (name, value) in &params {
+                control::check_param("path", name, value)?;
+            }
+        }
         Path::<T>::from_request_parts(parts, state)
             .await
             .map(|Path(value)| AppPath(value))
@@ -99,7 +119,8 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for AppPath
     }
 }
 
-/// Query strings, with repeated keys (`status=a&status=b`) as lists.
+/// Query strings, with repeated keys (`status=a&status=b`) as lists; a
+/// control character in any decoded key or value is a 422.
 #[derive(Debug)]
 pub struct AppQuery<T>(pub T);
 
@@ -107,7 +128,12 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for AppQuery<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        serde_html_form::from_str(parts.uri.query().unwrap_or_default())
+        let query = parts.uri.query().unwrap_or_default();
+        // Every pair, not only the ones `T` reads: an ignored key is still input.
+        for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+            control::check_param("query", &name, &value)?;
+        }
+        serde_html_form::from_str(query)
             .map(AppQuery)
             .map_err(|error| {
                 ApiError::validation(FieldError {

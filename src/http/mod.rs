@@ -1,10 +1,13 @@
 //! HTTP plumbing shared by every domain: JSON extraction that answers in our
-//! error format, path ids, ETags, field validation, and the wire format of
+//! error format, the edge rule on control characters, path ids, ETags, field
+//! validation, error bodies for what hyper refuses, and the wire format of
 //! timestamps.
 
+pub mod control;
 pub mod etag;
 pub mod idempotency;
 pub mod json;
+pub mod parse_errors;
 pub mod time;
 pub mod validate;
 

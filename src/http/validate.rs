@@ -1,5 +1,7 @@
 //! Field checks shared by every domain; each failure is one 422 entry.
 
+use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+
 use crate::error::{ApiError, FieldError};
 
 /// 1..=max visible characters (after trimming), no control characters.
@@ -22,8 +24,38 @@ pub fn text(field: &str, value: &str, min: usize, max: usize) -> Result<(), Fiel
     Ok(())
 }
 
-/// Single-line text: like `text`, and no line breaks or tabs either.
+/// Single-line text for identifiers (table numbers, sections, contacts,
+/// emails): like `text`, no line breaks or tabs, and no invisible format
+/// characters (zero-width spaces, bidi controls, soft hyphens, BOM), with
+/// which two values that look the same on the host's screen could coexist.
 pub fn line(field: &str, value: &str, min: usize, max: usize) -> Result<(), FieldError> {
+    single_line(field, value, min, max)?;
+    if value.chars().any(is_format) {
+        return Err(invisible(field));
+    }
+    Ok(())
+}
+
+/// A person's or a restaurant's name: like `line`, except that a zero-width
+/// joiner or non-joiner between two visible characters is kept, as Persian
+/// and Indic names and emoji sequences need them.
+pub fn name(field: &str, value: &str, min: usize, max: usize) -> Result<(), FieldError> {
+    single_line(field, value, min, max)?;
+    let chars: Vec<char> = value.chars().collect();
+    let visible = |c: Option<&char>| c.is_some_and(|&c| !c.is_whitespace() && !is_format(c));
+    let joins = |i: usize| {
+        matches!(chars[i], '\u{200c}' | '\u{200d}')
+            && i > 0
+            && visible(chars.get(i - 1))
+            && visible(chars.get(i + 1))
+    };
+    if (0..chars.len()).any(|i| is_format(chars[i]) && !joins(i)) {
+        return Err(invisible(field));
+    }
+    Ok(())
+}
+
+fn single_line(field: &str, value: &str, min: usize, max: usize) -> Result<(), FieldError> {
     text(field, value, min, max)?;
     if value.contains(['\n', '\t', '\r']) {
         return Err(FieldError::body(
@@ -33,6 +65,44 @@ pub fn line(field: &str, value: &str, min: usize, max: usize) -> Result<(), Fiel
         ));
     }
     Ok(())
+}
+
+/// Unicode general category Cf: characters that take no space of their own.
+fn is_format(c: char) -> bool {
+    c.general_category() == GeneralCategory::Format
+}
+
+fn invisible(field: &str) -> FieldError {
+    FieldError::body(
+        field,
+        "must not contain invisible format characters (zero-width, bidi controls)",
+        "value_error",
+    )
+}
+
+/// Serde helpers that read names and identifiers NFC-normalised, so that "É"
+/// typed as one code point or as E plus a combining accent is one value: one
+/// table number, which the unique constraint then sees twice.
+pub mod nfc {
+    use serde::{Deserialize, Deserializer};
+    use unicode_normalization::{UnicodeNormalization, is_nfc};
+
+    fn normalise(value: String) -> String {
+        // Nearly every input is already NFC (all ASCII is): no copy then.
+        if is_nfc(&value) {
+            value
+        } else {
+            value.nfc().collect()
+        }
+    }
+
+    pub fn string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+        String::deserialize(deserializer).map(normalise)
+    }
+
+    pub fn option<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+        Option::<String>::deserialize(deserializer).map(|value| value.map(normalise))
+    }
 }
 
 /// A plausible email address, returned lowercased and trimmed.
@@ -124,6 +194,52 @@ mod tests {
         assert!(text("name", "   ", 1, 5).is_err());
         assert!(text("name", "a\u{0}b", 1, 5).is_err());
         assert!(line("name", "a\nb", 1, 5).is_err());
+    }
+
+    #[test]
+    fn identifiers_refuse_invisible_format_characters() {
+        for bad in [
+            "E\u{200b}9",
+            "\u{feff}E9",
+            "E\u{ad}9",
+            "E\u{2060}9",
+            "\u{202e}9E",
+            "\u{2066}E9\u{2069}",
+            "E\u{200d}9",
+        ] {
+            assert!(line("tableNumber", bad, 1, 20).is_err(), "{bad:?}");
+        }
+        assert!(line("tableNumber", "É9", 1, 20).is_ok());
+    }
+
+    #[test]
+    fn names_keep_joiners_between_visible_characters_only() {
+        assert!(name("guestName", "می\u{200c}خواهم", 1, 200).is_ok());
+        assert!(name("guestName", "👨\u{200d}👩\u{200d}👧 Lee", 1, 200).is_ok());
+        for bad in [
+            "Ann\u{200b}",
+            "\u{200d}Ann",
+            "Ann \u{200c}Lee",
+            "A\u{202e}nn",
+        ] {
+            assert!(name("guestName", bad, 1, 200).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn names_are_read_nfc_normalised() {
+        #[derive(serde::Deserialize)]
+        struct Named {
+            #[serde(deserialize_with = "nfc::string")]
+            name: String,
+            #[serde(default, deserialize_with = "nfc::option")]
+            other: Option<String>,
+        }
+        let named: Named = serde_json::from_str(r#"{"name": "E\u0301"}"#).unwrap();
+        assert_eq!((named.name.as_str(), named.other), ("\u{c9}", None));
+        let named: Named =
+            serde_json::from_str(r#"{"name": "A1", "other": "Caf\u0065\u0301"}"#).unwrap();
+        assert_eq!(named.other.as_deref(), Some("Café"));
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub struct ActivityEntry {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase")]
 pub struct ActivityQuery {
     /// Only entries about this kind of entity.

@@ -48,6 +48,7 @@ const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 const REPLAY_PAGE: i64 = 500;
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LiveQuery {
     /// The access token, for clients that cannot set headers.
     pub token: Option<String>,

@@ -6,12 +6,16 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
+use chrono::Utc;
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{
     lifecycle::ReservationStatus,
-    model::{CreateReservation, Reservation, ReservationQuery, UpdateReservation, validate_fields},
+    model::{
+        CreateReservation, Reservation, ReservationQuery, UpdateReservation, validate_fields,
+        validate_reservation_time,
+    },
     queries,
 };
 use crate::{
@@ -41,6 +45,7 @@ pub async fn list_reservations(
     AppPath(restaurant_id): AppPath<Uuid>,
     AppQuery(query): AppQuery<ReservationQuery>,
 ) -> ApiResult<Json<Vec<Reservation>>> {
+    query.check_date()?;
     let limit = query.limit()?;
     let mut tenant = user.open(&state, restaurant_id).await?;
     let reservations = queries::select_reservations(tenant.tx(), &query, limit).await?;
@@ -103,6 +108,7 @@ pub async fn create_reservation(
         new.contact_info.as_deref(),
         new.notes.as_deref(),
     )?;
+    validate_reservation_time(new.reservation_time, Utc::now())?;
     let (status, seat_now) = initial_status(new)?;
     let mut tenant = user.open(&state, restaurant_id).await?;
     if let Some(replay) = request.replay(tenant.tx()).await? {
@@ -144,6 +150,7 @@ pub async fn update_reservation(
         change.contact_info.as_deref(),
         change.notes.as_deref(),
     )?;
+    validate_reservation_time(change.reservation_time, Utc::now())?;
     let mut tenant = user.open(&state, path.restaurant_id).await?;
     let current = floor::lock_reservation(&mut tenant, path.reservation_id).await?;
     if_match.check(&current)?;

@@ -1,6 +1,7 @@
 //! Reservation (and walk-in) wire types, exactly as the iOS app decodes them.
 
 use crate::http::time::WireTime;
+use chrono::{DateTime, Datelike, Months, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -65,7 +66,10 @@ impl Journaled for Reservation {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateReservation {
-    #[serde(alias = "guest_name")]
+    #[serde(
+        alias = "guest_name",
+        deserialize_with = "crate::http::validate::nfc::string"
+    )]
     pub guest_name: String,
     #[serde(alias = "party_size")]
     pub party_size: i32,
@@ -85,7 +89,11 @@ pub struct CreateReservation {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateReservation {
-    #[serde(alias = "guest_name")]
+    #[serde(
+        alias = "guest_name",
+        default,
+        deserialize_with = "crate::http::validate::nfc::option"
+    )]
     pub guest_name: Option<String>,
     #[serde(alias = "party_size")]
     pub party_size: Option<i32>,
@@ -110,7 +118,7 @@ pub fn validate_fields(
     notes: Option<&str>,
 ) -> Result<(), FieldError> {
     if let Some(name) = guest_name {
-        validate::line("guestName", name, 1, 200)?;
+        validate::name("guestName", name, 1, 200)?;
     }
     if let Some(size) = party_size
         && !(1..=99).contains(&size)
@@ -130,7 +138,31 @@ pub fn validate_fields(
     Ok(())
 }
 
+/// How far ahead a reservation may be booked.
+const BOOKING_HORIZON: Months = Months::new(24);
+
+/// A `reservationTime` from 2000-01-01 (UTC) to two years after `now`: far
+/// enough back for any real record or import of past bookings, fixed rather
+/// than relative so such records never turn invalid as time passes; the
+/// horizon catches a mistyped year (and `9999-12-31`).
+pub fn validate_reservation_time(
+    time: Option<WireTime>,
+    now: DateTime<Utc>,
+) -> Result<(), FieldError> {
+    let earliest = Utc.with_ymd_and_hms(2000, 1, 1, 0, 0, 0).unwrap();
+    let latest = now.checked_add_months(BOOKING_HORIZON).unwrap_or(now);
+    match time {
+        Some(WireTime(time)) if time < earliest || time > latest => Err(FieldError::body(
+            "reservationTime",
+            "must be between 2000-01-01T00:00:00Z and two years from now",
+            "value_error",
+        )),
+        _ => Ok(()),
+    }
+}
+
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase")]
 pub struct ReservationQuery {
     /// Only these statuses (repeat the parameter for several).
@@ -157,6 +189,19 @@ pub const DEFAULT_LIMIT: i64 = 500;
 pub const MAX_LIMIT: i64 = 1000;
 
 impl ReservationQuery {
+    /// `date` in years 1 to 9999, as RFC 3339 timestamps are: chrono also
+    /// reads far wider years (`-200000-01-01`), which PostgreSQL cannot hold.
+    pub fn check_date(&self) -> Result<(), FieldError> {
+        match self.date {
+            Some(date) if !(1..=9999).contains(&date.year()) => Err(FieldError::query(
+                "date",
+                "must be between 0001-01-01 and 9999-12-31",
+                "value_error",
+            )),
+            _ => Ok(()),
+        }
+    }
+
     pub fn limit(&self) -> Result<i64, FieldError> {
         match self.limit.unwrap_or(DEFAULT_LIMIT) {
             limit @ 1..=MAX_LIMIT => Ok(limit),
@@ -166,5 +211,45 @@ impl ReservationQuery {
                 "value_error",
             )),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reservation_times_are_bounded_to_a_sane_window() {
+        let now = Utc.with_ymd_and_hms(2026, 12, 1, 12, 0, 0).unwrap();
+        let at = |s: &str| Some(WireTime(DateTime::parse_from_rfc3339(s).unwrap().to_utc()));
+        for ok in [
+            "2000-01-01T00:00:00Z",
+            "2025-08-13T19:00:00Z",
+            "2028-12-01T12:00:00Z",
+        ] {
+            assert!(validate_reservation_time(at(ok), now).is_ok(), "{ok}");
+        }
+        for bad in [
+            "0001-01-01T00:00:00Z",
+            "1999-12-31T23:59:59Z",
+            "2028-12-01T12:00:01Z",
+            "9999-12-31T23:59:59Z",
+        ] {
+            let error = validate_reservation_time(at(bad), now).unwrap_err();
+            assert_eq!(error.loc, ["body", "reservationTime"], "{bad}");
+        }
+        assert!(validate_reservation_time(None, now).is_ok());
+    }
+
+    #[test]
+    fn the_date_filter_stays_within_four_digit_years() {
+        let query = |date: &str| ReservationQuery {
+            date: Some(date.parse().unwrap()),
+            ..ReservationQuery::default()
+        };
+        assert!(query("0001-01-01").check_date().is_ok());
+        assert!(query("9999-12-31").check_date().is_ok());
+        assert!(query("-200000-01-01").check_date().is_err());
+        assert!(query("+200000-01-01").check_date().is_err());
     }
 }

@@ -45,7 +45,7 @@ pub async fn update_restaurant(
     AppJson(change): AppJson<UpdateRestaurant>,
 ) -> ApiResult<Tagged<Restaurant>> {
     if let Some(name) = &change.name {
-        validate::line("name", name, 1, 200)?;
+        validate::name("name", name, 1, 200)?;
     }
     if let Some(timezone) = &change.timezone {
         validate::timezone("timezone", timezone)?;

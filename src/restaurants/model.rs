@@ -44,6 +44,7 @@ impl Versioned for Restaurant {
 /// Any subset of fields; absent ones are unchanged.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct UpdateRestaurant {
+    #[serde(default, deserialize_with = "crate::http::validate::nfc::option")]
     pub name: Option<String>,
     pub timezone: Option<String>,
     /// Replaces the settings object.

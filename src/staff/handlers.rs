@@ -84,8 +84,8 @@ pub async fn create_staff(
     AppJson(body): AppJson<CreateStaff>,
 ) -> ApiResult<Tagged<StaffMember>> {
     let email = validate::email("email", &body.email)?;
-    validate::line("firstName", &body.first_name, 1, 100)?;
-    validate::line("lastName", &body.last_name, 1, 100)?;
+    validate::name("firstName", &body.first_name, 1, 100)?;
+    validate::name("lastName", &body.last_name, 1, 100)?;
     password::validate("password", &body.password)?;
     let mut tenant = user.open(&state, restaurant_id).await?;
     require_can_manage(&tenant, body.role)?;
@@ -108,10 +108,10 @@ fn validate_update(change: &mut UpdateStaff) -> ApiResult<()> {
         change.email = Some(validate::email("email", email)?);
     }
     if let Some(name) = &change.first_name {
-        validate::line("firstName", name, 1, 100)?;
+        validate::name("firstName", name, 1, 100)?;
     }
     if let Some(name) = &change.last_name {
-        validate::line("lastName", name, 1, 100)?;
+        validate::name("lastName", name, 1, 100)?;
     }
     if let Some(password) = &change.password {
         password::validate("password", password)?;

@@ -43,9 +43,15 @@ impl Versioned for StaffMember {
 pub struct CreateStaff {
     pub email: String,
     pub password: String,
-    #[serde(alias = "first_name")]
+    #[serde(
+        alias = "first_name",
+        deserialize_with = "crate::http::validate::nfc::string"
+    )]
     pub first_name: String,
-    #[serde(alias = "last_name")]
+    #[serde(
+        alias = "last_name",
+        deserialize_with = "crate::http::validate::nfc::string"
+    )]
     pub last_name: String,
     pub role: StaffRole,
 }
@@ -55,9 +61,17 @@ pub struct CreateStaff {
 #[serde(rename_all = "camelCase")]
 pub struct UpdateStaff {
     pub email: Option<String>,
-    #[serde(alias = "first_name")]
+    #[serde(
+        alias = "first_name",
+        default,
+        deserialize_with = "crate::http::validate::nfc::option"
+    )]
     pub first_name: Option<String>,
-    #[serde(alias = "last_name")]
+    #[serde(
+        alias = "last_name",
+        default,
+        deserialize_with = "crate::http::validate::nfc::option"
+    )]
     pub last_name: Option<String>,
     pub role: Option<StaffRole>,
     pub active: Option<bool>,

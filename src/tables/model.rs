@@ -105,11 +105,15 @@ impl Journaled for Table {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateTable {
-    #[serde(alias = "table_number")]
+    #[serde(
+        alias = "table_number",
+        deserialize_with = "crate::http::validate::nfc::string"
+    )]
     pub table_number: String,
     pub capacity: i32,
     pub position: Option<Position>,
     pub shape: Option<TableShape>,
+    #[serde(default, deserialize_with = "crate::http::validate::nfc::option")]
     pub section: Option<String>,
     pub status: Option<TableStatus>,
 }
@@ -119,11 +123,16 @@ pub struct CreateTable {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateTable {
-    #[serde(alias = "table_number")]
+    #[serde(
+        alias = "table_number",
+        default,
+        deserialize_with = "crate::http::validate::nfc::option"
+    )]
     pub table_number: Option<String>,
     pub capacity: Option<i32>,
     pub position: Option<Position>,
     pub shape: Option<TableShape>,
+    #[serde(default, deserialize_with = "crate::http::validate::nfc::option")]
     pub section: Option<String>,
     pub status: Option<TableStatus>,
     #[serde(alias = "current_guest_id")]

@@ -8,6 +8,7 @@ mod docs;
 mod errors;
 mod hardening;
 mod health;
+mod input_edge;
 mod live;
 mod reservations;
 mod service;

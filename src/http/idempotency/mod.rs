@@ -45,10 +45,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Idempotent<T> {
         let key = match req.headers().get(HEADER) {
             None => None,
             Some(raw) => {
-                let key = raw
-                    .to_str()
-                    .map_err(|_| key_error("must be visible ASCII"))?
-                    .trim();
+                let key = super::control::header_text("Idempotency-Key", raw)?;
                 if key.is_empty() || key.len() > MAX_KEY_LEN {
                     return Err(key_error("must be 1 to 255 characters"));
                 }

@@ -244,3 +244,27 @@ impl TestApp {
         reservation.body
     }
 }
+
+impl TestApp {
+    /// Writes `request` as raw bytes on a new connection, for what reqwest
+    /// refuses to send (control bytes in a header or the request line), and
+    /// reads until the server closes: the status, the head and the JSON body.
+    pub async fn raw_request(&self, request: &[u8]) -> (u16, String, Value) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", self.port))
+            .await
+            .expect("connect");
+        stream.write_all(request).await.expect("write");
+        let mut response = Vec::new();
+        let read = stream.read_to_end(&mut response);
+        tokio::time::timeout(std::time::Duration::from_secs(5), read)
+            .await
+            .expect("the server closes the connection")
+            .expect("read");
+        let text = String::from_utf8_lossy(&response);
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let status = head.split(' ').nth(1).and_then(|s| s.parse().ok());
+        let body = serde_json::from_str(body).unwrap_or(Value::Null);
+        (status.unwrap_or(0), head.to_owned(), body)
+    }
+}
