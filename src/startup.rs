@@ -32,7 +32,7 @@ use crate::{
     docs,
     error::ApiError,
     health,
-    http::{json::MAX_BODY_BYTES, parse_errors::WithErrorBodies},
+    http::{extract::MAX_BODY_BYTES, parse_errors::WithErrorBodies},
     journal, live, reservations, restaurants, staff,
     state::AppState,
     tables,

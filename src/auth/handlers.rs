@@ -19,7 +19,7 @@ use super::{
 };
 use crate::{
     db::TenantTx,
-    error::{ApiError, ApiResult, ErrorBody, ValidationErrorBody},
+    error::{ApiError, ApiResult, ErrorBody},
     http::{AppJson, validate},
     password,
     role::StaffRole,
@@ -82,7 +82,6 @@ fn slug_for(name: &str, id: Uuid) -> String {
 #[utoipa::path(post, path = "/auth/register", tag = "auth", request_body = RegisterRequest, responses(
     (status = 201, body = TokenResponse),
     (status = 409, description = "Email already registered", body = ErrorBody),
-    (status = 422, body = ValidationErrorBody),
 ))]
 pub async fn register(
     State(state): State<AppState>,
@@ -118,8 +117,7 @@ pub async fn register(
 /// Signs in with email and password. Wrong email and wrong password are the same 401.
 #[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginRequest, responses(
     (status = 200, body = TokenResponse),
-    (status = 401, body = ErrorBody),
-    (status = 422, body = ValidationErrorBody),
+    (status = 401, description = "Wrong email or password, or the account is inactive", body = ErrorBody),
     (status = 429, description = "Too many failed attempts; see Retry-After", body = ErrorBody),
 ))]
 pub async fn login(
@@ -159,7 +157,7 @@ pub async fn login(
 /// presenting a spent one ends its whole session (it may have been stolen).
 #[utoipa::path(post, path = "/auth/refresh", tag = "auth", request_body = RefreshRequest, responses(
     (status = 200, body = TokenResponse),
-    (status = 401, body = ErrorBody),
+    (status = 401, description = "Unknown, expired, reused or revoked refresh token", body = ErrorBody),
 ))]
 pub async fn refresh(
     State(state): State<AppState>,
@@ -220,8 +218,6 @@ pub async fn logout(
 #[utoipa::path(post, path = "/auth/password", tag = "auth", request_body = ChangePasswordRequest,
     security(("bearer" = [])), responses(
     (status = 204, description = "Changed"),
-    (status = 401, body = ErrorBody),
-    (status = 422, body = ValidationErrorBody),
 ))]
 pub async fn change_password(
     State(state): State<AppState>,
@@ -250,7 +246,6 @@ pub async fn change_password(
 /// The signed-in user and their restaurant.
 #[utoipa::path(get, path = "/auth/me", tag = "auth", security(("bearer" = [])), responses(
     (status = 200, body = Me),
-    (status = 401, body = ErrorBody),
 ))]
 pub async fn me(State(state): State<AppState>, user: AuthUser) -> ApiResult<Json<Me>> {
     let mut tenant = user.open_own(&state).await?;

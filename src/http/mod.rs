@@ -5,12 +5,12 @@
 
 pub mod control;
 pub mod etag;
+pub mod extract;
 pub mod idempotency;
-pub mod json;
 pub mod parse_errors;
 pub mod time;
 pub mod validate;
 
 pub use etag::{IfMatch, Tagged, Versioned};
+pub use extract::{AppJson, AppPath, AppQuery, RestaurantId, bearer_token};
 pub use idempotency::Idempotent;
-pub use json::{AppJson, AppPath, AppQuery, bearer_token};

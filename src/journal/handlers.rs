@@ -1,28 +1,26 @@
 //! `GET /restaurants/{id}/activity`.
 
 use axum::{Json, extract::State};
-use uuid::Uuid;
 
 use super::{
     model::{ActivityEntry, ActivityQuery},
     queries,
 };
 use crate::{
-    error::{ApiResult, ErrorBody, ValidationErrorBody},
-    http::{AppPath, AppQuery},
+    error::ApiResult,
+    http::{AppPath, AppQuery, RestaurantId},
     state::AppState,
     tenant::AuthUser,
 };
 
 /// The activity log, newest first (owner or manager). Page with `before`.
 #[utoipa::path(get, path = "/restaurants/{restaurant_id}/activity", tag = "activity", security(("bearer" = [])),
-    params(("restaurant_id" = Uuid, Path), ActivityQuery),
-    responses((status = 200, body = [ActivityEntry]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 422, body = ValidationErrorBody)))]
+    params(RestaurantId, ActivityQuery),
+    responses((status = 200, body = [ActivityEntry]), ))]
 pub async fn list_activity(
     State(state): State<AppState>,
     user: AuthUser,
-    AppPath(restaurant_id): AppPath<Uuid>,
+    AppPath(RestaurantId(restaurant_id)): AppPath<RestaurantId>,
     AppQuery(query): AppQuery<ActivityQuery>,
 ) -> ApiResult<Json<Vec<ActivityEntry>>> {
     let mut tenant = user.open(&state, restaurant_id).await?;

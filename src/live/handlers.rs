@@ -3,13 +3,12 @@
 use axum::{Json, extract::State};
 use serde::Deserialize;
 use utoipa::IntoParams;
-use uuid::Uuid;
 
 use super::queries;
 use crate::{
-    error::{ApiError, ApiResult, ErrorBody, FieldError, ValidationErrorBody},
+    error::{ApiError, ApiResult, ErrorBody, FieldError},
     event::Event,
-    http::{AppPath, AppQuery},
+    http::{AppPath, AppQuery, RestaurantId},
     state::AppState,
     tenant::AuthUser,
 };
@@ -26,14 +25,13 @@ pub struct EventsQuery {
 /// Events after `since`, oldest first. 410 `resync_required` when some of
 /// them are no longer kept: reload the state, then follow from the latest `seq`.
 #[utoipa::path(get, path = "/restaurants/{restaurant_id}/events", tag = "live", security(("bearer" = [])),
-    params(("restaurant_id" = Uuid, Path), EventsQuery),
-    responses((status = 200, body = [Event]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 410, description = "Events after `since` were purged", body = ErrorBody),
-        (status = 422, body = ValidationErrorBody)))]
+    params(RestaurantId, EventsQuery),
+    responses((status = 200, body = [Event]), (status = 410, description = "Events after `since` were purged", body = ErrorBody),
+        ))]
 pub async fn list_events(
     State(state): State<AppState>,
     user: AuthUser,
-    AppPath(restaurant_id): AppPath<Uuid>,
+    AppPath(RestaurantId(restaurant_id)): AppPath<RestaurantId>,
     AppQuery(query): AppQuery<EventsQuery>,
 ) -> ApiResult<Json<Vec<Event>>> {
     let limit = query.limit.unwrap_or(500);

@@ -30,7 +30,7 @@ use crate::{
     db::TenantTx,
     error::{ApiError, ApiResult, ErrorBody},
     event::Event,
-    http::{AppPath, AppQuery, bearer_token, time},
+    http::{AppPath, AppQuery, RestaurantId, bearer_token, time},
     state::AppState,
     tenant::AuthUser,
     tokens::Claims,
@@ -58,14 +58,15 @@ pub struct LiveQuery {
 
 /// Live updates for one restaurant over a WebSocket (see the README for the protocol).
 #[utoipa::path(get, path = "/restaurants/{restaurant_id}/live", tag = "live",
-    params(("restaurant_id" = Uuid, Path), LiveQuery),
+    params(RestaurantId, LiveQuery),
     responses((status = 101, description = "Switching to the WebSocket protocol"),
         (status = 400, description = "Not a WebSocket upgrade", body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+        (status = 401, description = "Missing, invalid or expired token, or session ended", body = ErrorBody),
+        (status = 403, description = "A token of another restaurant", body = ErrorBody)))]
 pub async fn live(
     State(state): State<AppState>,
     Extension(hub): Extension<Hub>,
-    AppPath(restaurant_id): AppPath<Uuid>,
+    AppPath(RestaurantId(restaurant_id)): AppPath<RestaurantId>,
     AppQuery(query): AppQuery<LiveQuery>,
     headers: HeaderMap,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,

@@ -8,6 +8,7 @@ use axum::{
 };
 use chrono::Utc;
 use serde::Deserialize;
+use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::{
@@ -19,15 +20,16 @@ use super::{
     queries,
 };
 use crate::{
-    error::{ApiResult, ErrorBody, FieldError, ValidationErrorBody},
+    error::{ApiResult, ErrorBody, FieldError},
     floor::{self, change_locked},
-    http::{AppJson, AppPath, AppQuery, Idempotent, IfMatch, Tagged},
+    http::{AppJson, AppPath, AppQuery, Idempotent, IfMatch, RestaurantId, Tagged},
     journal::journal,
     state::AppState,
     tenant::AuthUser,
 };
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
 pub struct ReservationPath {
     restaurant_id: Uuid,
     reservation_id: Uuid,
@@ -36,13 +38,12 @@ pub struct ReservationPath {
 /// Reservations and walk-ins, filtered, in time order (reservation time, or
 /// arrival for a walk-in), as a JSON array.
 #[utoipa::path(get, path = "/restaurants/{restaurant_id}/reservations", tag = "reservations", security(("bearer" = [])),
-    params(("restaurant_id" = Uuid, Path), ReservationQuery),
-    responses((status = 200, body = [Reservation]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 422, body = ValidationErrorBody)))]
+    params(RestaurantId, ReservationQuery),
+    responses((status = 200, body = [Reservation]), ))]
 pub async fn list_reservations(
     State(state): State<AppState>,
     user: AuthUser,
-    AppPath(restaurant_id): AppPath<Uuid>,
+    AppPath(RestaurantId(restaurant_id)): AppPath<RestaurantId>,
     AppQuery(query): AppQuery<ReservationQuery>,
 ) -> ApiResult<Json<Vec<Reservation>>> {
     query.check_date()?;
@@ -55,9 +56,9 @@ pub async fn list_reservations(
 
 /// One reservation.
 #[utoipa::path(get, path = "/restaurants/{restaurant_id}/reservations/{reservation_id}", tag = "reservations",
-    security(("bearer" = [])), params(("restaurant_id" = Uuid, Path), ("reservation_id" = Uuid, Path)),
-    responses((status = 200, body = Reservation), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 422, body = ValidationErrorBody)))]
+    security(("bearer" = [])), params(ReservationPath),
+    responses((status = 200, body = Reservation), (status = 404, body = ErrorBody),
+        ))]
 pub async fn get_reservation(
     State(state): State<AppState>,
     user: AuthUser,
@@ -92,13 +93,13 @@ fn initial_status(new: &CreateReservation) -> Result<(ReservationStatus, bool), 
 /// `status: "seated"` with `assignedTableId` seats a walk-in at once.
 /// Honours `Idempotency-Key`.
 #[utoipa::path(post, path = "/restaurants/{restaurant_id}/reservations", tag = "reservations", security(("bearer" = [])),
-    params(("restaurant_id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)), request_body = CreateReservation,
-    responses((status = 201, body = Reservation), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
-        (status = 413, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    params(RestaurantId, ("Idempotency-Key" = Option<String>, Header)), request_body = CreateReservation,
+    responses((status = 201, body = Reservation), (status = 409, body = ErrorBody),
+        ))]
 pub async fn create_reservation(
     State(state): State<AppState>,
     user: AuthUser,
-    AppPath(restaurant_id): AppPath<Uuid>,
+    AppPath(RestaurantId(restaurant_id)): AppPath<RestaurantId>,
     request: Idempotent<CreateReservation>,
 ) -> ApiResult<Response> {
     let new = &request.body;
@@ -133,10 +134,10 @@ pub async fn create_reservation(
 /// Changes a reservation: any subset of fields. A `status` change follows the
 /// lifecycle (illegal moves are 409); seating needs a free table.
 #[utoipa::path(put, path = "/restaurants/{restaurant_id}/reservations/{reservation_id}", tag = "reservations",
-    security(("bearer" = [])), params(("restaurant_id" = Uuid, Path), ("reservation_id" = Uuid, Path)),
+    security(("bearer" = [])), params(ReservationPath),
     request_body = UpdateReservation,
-    responses((status = 200, body = Reservation), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody), (status = 412, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = Reservation), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 412, body = ErrorBody), ))]
 pub async fn update_reservation(
     State(state): State<AppState>,
     user: AuthUser,
@@ -161,9 +162,9 @@ pub async fn update_reservation(
 
 /// Cancels a reservation (kept for history) and frees any table it held.
 #[utoipa::path(delete, path = "/restaurants/{restaurant_id}/reservations/{reservation_id}", tag = "reservations",
-    security(("bearer" = [])), params(("restaurant_id" = Uuid, Path), ("reservation_id" = Uuid, Path)),
-    responses((status = 204, description = "Cancelled"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody), (status = 412, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    security(("bearer" = [])), params(ReservationPath),
+    responses((status = 204, description = "Cancelled"), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 412, body = ErrorBody), ))]
 pub async fn delete_reservation(
     State(state): State<AppState>,
     user: AuthUser,

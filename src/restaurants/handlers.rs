@@ -1,15 +1,14 @@
 //! The restaurant itself: every role reads it, owners and managers change it.
 
 use axum::extract::State;
-use uuid::Uuid;
 
 use super::{
     model::{Restaurant, UpdateRestaurant},
     queries,
 };
 use crate::{
-    error::{ApiError, ApiResult, ErrorBody, ValidationErrorBody},
-    http::{AppJson, AppPath, IfMatch, Tagged, validate},
+    error::{ApiError, ApiResult, ErrorBody},
+    http::{AppJson, AppPath, IfMatch, RestaurantId, Tagged, validate},
     journal::journal,
     state::AppState,
     tenant::AuthUser,
@@ -19,12 +18,12 @@ const MAX_SETTINGS_BYTES: usize = 16 * 1024;
 
 /// The restaurant's name, time zone and settings.
 #[utoipa::path(get, path = "/restaurants/{restaurant_id}", tag = "restaurants", security(("bearer" = [])),
-    params(("restaurant_id" = Uuid, Path)),
-    responses((status = 200, body = Restaurant), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    params(RestaurantId),
+    responses((status = 200, body = Restaurant), ))]
 pub async fn get_restaurant(
     State(state): State<AppState>,
     user: AuthUser,
-    AppPath(restaurant_id): AppPath<Uuid>,
+    AppPath(RestaurantId(restaurant_id)): AppPath<RestaurantId>,
 ) -> ApiResult<Tagged<Restaurant>> {
     let mut tenant = user.open(&state, restaurant_id).await?;
     let restaurant = queries::select_restaurant(tenant.tx()).await?;
@@ -34,13 +33,12 @@ pub async fn get_restaurant(
 
 /// Changes name, time zone or settings (owner or manager).
 #[utoipa::path(put, path = "/restaurants/{restaurant_id}", tag = "restaurants", security(("bearer" = [])),
-    params(("restaurant_id" = Uuid, Path)), request_body = UpdateRestaurant,
-    responses((status = 200, body = Restaurant), (status = 403, body = ErrorBody),
-        (status = 412, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    params(RestaurantId), request_body = UpdateRestaurant,
+    responses((status = 200, body = Restaurant), (status = 412, body = ErrorBody), ))]
 pub async fn update_restaurant(
     State(state): State<AppState>,
     user: AuthUser,
-    AppPath(restaurant_id): AppPath<Uuid>,
+    AppPath(RestaurantId(restaurant_id)): AppPath<RestaurantId>,
     if_match: IfMatch,
     AppJson(change): AppJson<UpdateRestaurant>,
 ) -> ApiResult<Tagged<Restaurant>> {

@@ -3,6 +3,7 @@
 
 use axum::{Json, extract::State, http::StatusCode};
 use serde::Deserialize;
+use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::{
@@ -10,8 +11,8 @@ use super::{
     queries,
 };
 use crate::{
-    error::{ApiError, ApiResult, ErrorBody, ValidationErrorBody},
-    http::{AppJson, AppPath, IfMatch, Tagged, validate},
+    error::{ApiError, ApiResult, ErrorBody},
+    http::{AppJson, AppPath, IfMatch, RestaurantId, Tagged, validate},
     journal::{journal, journal_delete},
     password,
     role::StaffRole,
@@ -19,7 +20,8 @@ use crate::{
     tenant::{AuthUser, Tenant},
 };
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
 pub struct MemberPath {
     restaurant_id: Uuid,
     user_id: Uuid,
@@ -44,12 +46,12 @@ fn last_owner() -> ApiError {
 
 /// Lists the restaurant's staff.
 #[utoipa::path(get, path = "/restaurants/{restaurant_id}/staff", tag = "staff", security(("bearer" = [])),
-    params(("restaurant_id" = Uuid, Path)),
-    responses((status = 200, body = [StaffMember]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    params(RestaurantId),
+    responses((status = 200, body = [StaffMember]), ))]
 pub async fn list_staff(
     State(state): State<AppState>,
     user: AuthUser,
-    AppPath(restaurant_id): AppPath<Uuid>,
+    AppPath(RestaurantId(restaurant_id)): AppPath<RestaurantId>,
 ) -> ApiResult<Json<Vec<StaffMember>>> {
     let mut tenant = user.open(&state, restaurant_id).await?;
     let staff = queries::select_staff(tenant.tx()).await?;
@@ -59,8 +61,8 @@ pub async fn list_staff(
 
 /// One staff member.
 #[utoipa::path(get, path = "/restaurants/{restaurant_id}/staff/{user_id}", tag = "staff", security(("bearer" = [])),
-    params(("restaurant_id" = Uuid, Path), ("user_id" = Uuid, Path)),
-    responses((status = 200, body = StaffMember), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    params(MemberPath),
+    responses((status = 200, body = StaffMember), (status = 404, body = ErrorBody)))]
 pub async fn get_staff(
     State(state): State<AppState>,
     user: AuthUser,
@@ -74,13 +76,12 @@ pub async fn get_staff(
 
 /// Adds a staff member with a password of their own.
 #[utoipa::path(post, path = "/restaurants/{restaurant_id}/staff", tag = "staff", security(("bearer" = [])),
-    params(("restaurant_id" = Uuid, Path)), request_body = CreateStaff,
-    responses((status = 201, body = StaffMember), (status = 403, body = ErrorBody),
-        (status = 409, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    params(RestaurantId), request_body = CreateStaff,
+    responses((status = 201, body = StaffMember), (status = 409, body = ErrorBody), ))]
 pub async fn create_staff(
     State(state): State<AppState>,
     user: AuthUser,
-    AppPath(restaurant_id): AppPath<Uuid>,
+    AppPath(RestaurantId(restaurant_id)): AppPath<RestaurantId>,
     AppJson(body): AppJson<CreateStaff>,
 ) -> ApiResult<Tagged<StaffMember>> {
     let email = validate::email("email", &body.email)?;
@@ -121,9 +122,9 @@ fn validate_update(change: &mut UpdateStaff) -> ApiResult<()> {
 
 /// Changes a staff member: any subset of fields. Deactivating ends their sessions at once.
 #[utoipa::path(put, path = "/restaurants/{restaurant_id}/staff/{user_id}", tag = "staff", security(("bearer" = [])),
-    params(("restaurant_id" = Uuid, Path), ("user_id" = Uuid, Path)), request_body = UpdateStaff,
-    responses((status = 200, body = StaffMember), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody), (status = 412, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    params(MemberPath), request_body = UpdateStaff,
+    responses((status = 200, body = StaffMember), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 412, body = ErrorBody), ))]
 pub async fn update_staff(
     State(state): State<AppState>,
     user: AuthUser,
@@ -163,8 +164,8 @@ pub async fn update_staff(
 
 /// Removes a staff member; their tokens stop working at once.
 #[utoipa::path(delete, path = "/restaurants/{restaurant_id}/staff/{user_id}", tag = "staff", security(("bearer" = [])),
-    params(("restaurant_id" = Uuid, Path), ("user_id" = Uuid, Path)),
-    responses((status = 204, description = "Removed"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    params(MemberPath),
+    responses((status = 204, description = "Removed"), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 412, body = ErrorBody)))]
 pub async fn delete_staff(
     State(state): State<AppState>,

@@ -8,6 +8,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use serde::Deserialize;
+use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::{
@@ -18,15 +19,16 @@ use super::{
     queries,
 };
 use crate::{
-    error::{ApiError, ApiResult, ErrorBody, FieldError, ValidationErrorBody},
+    error::{ApiError, ApiResult, ErrorBody, FieldError},
     floor,
-    http::{AppJson, AppPath, Idempotent, IfMatch, Tagged},
+    http::{AppJson, AppPath, Idempotent, IfMatch, RestaurantId, Tagged},
     journal::{journal, journal_delete},
     state::AppState,
     tenant::AuthUser,
 };
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
 pub struct TablePath {
     restaurant_id: Uuid,
     table_id: Uuid,
@@ -34,13 +36,12 @@ pub struct TablePath {
 
 /// All tables, in the natural order of `tableNumber` (A2 before A10).
 #[utoipa::path(get, path = "/restaurants/{restaurant_id}/tables", tag = "tables", security(("bearer" = [])),
-    params(("restaurant_id" = Uuid, Path)),
-    responses((status = 200, body = [Table]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 422, body = ValidationErrorBody)))]
+    params(RestaurantId),
+    responses((status = 200, body = [Table]), ))]
 pub async fn list_tables(
     State(state): State<AppState>,
     user: AuthUser,
-    AppPath(restaurant_id): AppPath<Uuid>,
+    AppPath(RestaurantId(restaurant_id)): AppPath<RestaurantId>,
 ) -> ApiResult<Json<Vec<Table>>> {
     let mut tenant = user.open(&state, restaurant_id).await?;
     let tables = queries::select_tables(tenant.tx()).await?;
@@ -50,9 +51,9 @@ pub async fn list_tables(
 
 /// One table.
 #[utoipa::path(get, path = "/restaurants/{restaurant_id}/tables/{table_id}", tag = "tables", security(("bearer" = [])),
-    params(("restaurant_id" = Uuid, Path), ("table_id" = Uuid, Path)),
-    responses((status = 200, body = Table), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 422, body = ValidationErrorBody)))]
+    params(TablePath),
+    responses((status = 200, body = Table), (status = 404, body = ErrorBody),
+        ))]
 pub async fn get_table(
     State(state): State<AppState>,
     user: AuthUser,
@@ -85,13 +86,13 @@ fn validate_create(table: &CreateTable) -> Result<(), FieldError> {
 
 /// Adds a table to the floor plan (owner or manager). Honours `Idempotency-Key`.
 #[utoipa::path(post, path = "/restaurants/{restaurant_id}/tables", tag = "tables", security(("bearer" = [])),
-    params(("restaurant_id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)), request_body = CreateTable,
-    responses((status = 201, body = Table), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
-        (status = 413, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    params(RestaurantId, ("Idempotency-Key" = Option<String>, Header)), request_body = CreateTable,
+    responses((status = 201, body = Table), (status = 409, body = ErrorBody),
+        ))]
 pub async fn create_table(
     State(state): State<AppState>,
     user: AuthUser,
-    AppPath(restaurant_id): AppPath<Uuid>,
+    AppPath(RestaurantId(restaurant_id)): AppPath<RestaurantId>,
     request: Idempotent<CreateTable>,
 ) -> ApiResult<Response> {
     validate_create(&request.body)?;
@@ -128,9 +129,9 @@ fn validate_update(change: &UpdateTable) -> Result<(), FieldError> {
 /// `currentGuestId` seats that reservation here; `status: "available"` on an
 /// occupied table finishes its party. Moving or renaming needs owner or manager.
 #[utoipa::path(put, path = "/restaurants/{restaurant_id}/tables/{table_id}", tag = "tables", security(("bearer" = [])),
-    params(("restaurant_id" = Uuid, Path), ("table_id" = Uuid, Path)), request_body = UpdateTable,
-    responses((status = 200, body = Table), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody), (status = 412, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    params(TablePath), request_body = UpdateTable,
+    responses((status = 200, body = Table), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 412, body = ErrorBody), ))]
 pub async fn update_table(
     State(state): State<AppState>,
     user: AuthUser,
@@ -160,8 +161,8 @@ pub async fn update_table(
 
 /// Removes a table (owner or manager); 409 while a party is seated at it.
 #[utoipa::path(delete, path = "/restaurants/{restaurant_id}/tables/{table_id}", tag = "tables", security(("bearer" = [])),
-    params(("restaurant_id" = Uuid, Path), ("table_id" = Uuid, Path)),
-    responses((status = 204, description = "Deleted"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    params(TablePath),
+    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 412, body = ErrorBody)))]
 pub async fn delete_table(
     State(state): State<AppState>,

@@ -31,3 +31,15 @@ async fn root_names_the_service_and_version() {
     assert_eq!(body["service"], "QTable API");
     assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
 }
+
+/// The whole document, so that it changes only on purpose: review the diff,
+/// then accept it with `cargo insta review` (or `INSTA_UPDATE=always cargo test`).
+#[tokio::test]
+async fn the_openapi_document_matches_its_snapshot() {
+    let app = TestApp::spawn().await;
+
+    let (status, document) = json_of(app.get("/openapi.json").await).await;
+
+    assert_eq!(status, 200);
+    insta::assert_json_snapshot!("openapi", document);
+}

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 
 mod queries;
 
-use super::{Tagged, Versioned, json::parse_json};
+use super::{Tagged, Versioned, extract::parse_json};
 use crate::{
     db::TenantTx,
     error::{ApiError, ApiResult, FieldError},

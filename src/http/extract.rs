@@ -10,7 +10,9 @@ use axum::{
     },
     http::{HeaderMap, StatusCode, header, request::Parts},
 };
-use serde::de::DeserializeOwned;
+use serde::{Deserialize, de::DeserializeOwned};
+use utoipa::IntoParams;
+use uuid::Uuid;
 
 use super::control;
 use crate::error::{ApiError, FieldError};
@@ -90,6 +92,12 @@ fn strip_position(message: &str) -> String {
         .unwrap_or(message)
         .to_owned()
 }
+
+/// The path of a route under one restaurant, `/restaurants/{restaurant_id}/…`.
+/// A newtype, so it reads (and is refused) exactly as a bare `Uuid` would.
+#[derive(Debug, Clone, Copy, Deserialize, IntoParams)]
+#[into_params(names("restaurant_id"), parameter_in = Path)]
+pub struct RestaurantId(pub Uuid);
 
 /// `axum::extract::Path`, rejecting a malformed id or a control character
 /// in a (percent-decoded) segment with 422.
