@@ -40,10 +40,65 @@ impl Modify for BearerAuth {
     }
 }
 
+/// Which operations can give a common answer.
+#[derive(Clone, Copy)]
+enum When {
+    Always,
+    Secured,
+    WithBody,
+}
+
+/// The answers any operation can give: status, when, description, body schema.
+const COMMON_RESPONSES: [(&str, When, &str, &str); 7] = [
+    // hyper's own answer to a malformed request line or header (see
+    // http::parse_errors), and ours to a header we read.
+    (
+        "400",
+        When::Always,
+        "Malformed request line or header (a control character, say)",
+        "ErrorBody",
+    ),
+    (
+        "422",
+        When::Always,
+        "Invalid path, query or body",
+        "ValidationErrorBody",
+    ),
+    (
+        "500",
+        When::Always,
+        "Unexpected failure (details only in the logs)",
+        "ErrorBody",
+    ),
+    (
+        "503",
+        When::Always,
+        "Database unavailable or request timed out; retry",
+        "ErrorBody",
+    ),
+    (
+        "401",
+        When::Secured,
+        "Missing, invalid or expired token, or session ended",
+        "ErrorBody",
+    ),
+    (
+        "403",
+        When::Secured,
+        "Another restaurant, or a role that may not do this",
+        "ErrorBody",
+    ),
+    (
+        "413",
+        When::WithBody,
+        "Body larger than 64 KiB",
+        "ErrorBody",
+    ),
+];
+
 /// Declares, on every operation, the error answers any of them can give, so
-/// the document lists every status a client can see: 422 (bad path, query or
-/// body), 500, and 503 (database away, request too slow); 401 and 403 where a
-/// token is required; 413 where there is a body. Run on the merged document.
+/// the document lists every status a client can see (an operation's own
+/// entry for a status wins). Run on the merged document.
 pub fn add_common_responses(openapi: &mut utoipa::openapi::OpenApi) {
     for item in openapi.paths.paths.values_mut() {
         let operations = [
@@ -53,50 +108,15 @@ pub fn add_common_responses(openapi: &mut utoipa::openapi::OpenApi) {
             &mut item.delete,
         ];
         for operation in operations.into_iter().flatten() {
-            let secured = operation.security.is_some();
-            let has_body = operation.request_body.is_some();
-            // hyper's own answer to a malformed request line or header (see
-            // http::parse_errors), and ours to a header we read.
-            declare(
-                operation,
-                "400",
-                "Malformed request line or header (a control character, say)",
-                "ErrorBody",
-            );
-            declare(
-                operation,
-                "422",
-                "Invalid path, query or body",
-                "ValidationErrorBody",
-            );
-            declare(
-                operation,
-                "500",
-                "Unexpected failure (details only in the logs)",
-                "ErrorBody",
-            );
-            declare(
-                operation,
-                "503",
-                "Database unavailable or request timed out; retry",
-                "ErrorBody",
-            );
-            if secured {
-                declare(
-                    operation,
-                    "401",
-                    "Missing, invalid or expired token, or session ended",
-                    "ErrorBody",
-                );
-                declare(
-                    operation,
-                    "403",
-                    "Another restaurant, or a role that may not do this",
-                    "ErrorBody",
-                );
-            }
-            if has_body {
-                declare(operation, "413", "Body larger than 64 KiB", "ErrorBody");
+            for (status, when, description, schema) in COMMON_RESPONSES {
+                let applies = match when {
+                    When::Always => true,
+                    When::Secured => operation.security.is_some(),
+                    When::WithBody => operation.request_body.is_some(),
+                };
+                if applies {
+                    declare(operation, status, description, schema);
+                }
             }
         }
     }
