@@ -37,7 +37,7 @@ pub fn all_statements() -> impl Iterator<Item = &'static Statement> {
     inventory::iter::<Statement>.into_iter()
 }
 
-/// Declares constant SQL statements and registers each in `statements()`.
+/// Declares constant SQL statements and registers each in `all_statements()`.
 macro_rules! statements {
     ($($(#[$doc:meta])* $name:ident = $sql:expr;)+) => {$(
         $(#[$doc])*

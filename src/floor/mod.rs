@@ -60,7 +60,7 @@ pub async fn change_locked(
 }
 
 /// Locks reservation `id` and applies `change`; an unknown id is a 422 on `field`.
-async fn change(
+async fn change_by_id(
     tenant: &mut Tenant,
     id: Uuid,
     change: &UpdateReservation,
@@ -107,7 +107,7 @@ pub async fn change_party(
         allow_over_capacity: change.allow_over_capacity,
         ..UpdateReservation::default()
     };
-    self::change(tenant, guest, &reservation, "currentGuestId").await?;
+    change_by_id(tenant, guest, &reservation, "currentGuestId").await?;
     Ok(None)
 }
 
