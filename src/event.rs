@@ -3,11 +3,12 @@
 //! events (through the journal), the unit of work hands them to a
 //! `Publisher` once committed, and the live domain delivers them.
 
-use crate::http::time::WireTime;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 use uuid::Uuid;
+
+use crate::http::time::WireTime;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

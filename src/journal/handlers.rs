@@ -16,7 +16,7 @@ use crate::{
 /// The activity log, newest first (owner or manager). Page with `before`.
 #[utoipa::path(get, path = "/restaurants/{restaurant_id}/activity", tag = "activity", security(("bearer" = [])),
     params(RestaurantId, ActivityQuery),
-    responses((status = 200, body = [ActivityEntry]), ))]
+    responses((status = 200, body = [ActivityEntry])))]
 pub async fn list_activity(
     State(state): State<AppState>,
     user: AuthUser,

@@ -1,10 +1,11 @@
 //! Activity wire types.
 
-use crate::http::time::WireTime;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
+
+use crate::http::time::WireTime;
 
 #[derive(Debug, Serialize, ToSchema, sqlx::FromRow)]
 #[serde(rename_all = "camelCase")]

@@ -26,8 +26,7 @@ pub struct EventsQuery {
 /// them are no longer kept: reload the state, then follow from the latest `seq`.
 #[utoipa::path(get, path = "/restaurants/{restaurant_id}/events", tag = "live", security(("bearer" = [])),
     params(RestaurantId, EventsQuery),
-    responses((status = 200, body = [Event]), (status = 410, description = "Events after `since` were purged", body = ErrorBody),
-        ))]
+    responses((status = 200, body = [Event]), (status = 410, description = "Events after `since` were purged", body = ErrorBody)))]
 pub async fn list_events(
     State(state): State<AppState>,
     user: AuthUser,

@@ -39,7 +39,7 @@ pub struct ReservationPath {
 /// arrival for a walk-in), as a JSON array.
 #[utoipa::path(get, path = "/restaurants/{restaurant_id}/reservations", tag = "reservations", security(("bearer" = [])),
     params(RestaurantId, ReservationQuery),
-    responses((status = 200, body = [Reservation]), ))]
+    responses((status = 200, body = [Reservation])))]
 pub async fn list_reservations(
     State(state): State<AppState>,
     user: AuthUser,
@@ -57,8 +57,7 @@ pub async fn list_reservations(
 /// One reservation.
 #[utoipa::path(get, path = "/restaurants/{restaurant_id}/reservations/{reservation_id}", tag = "reservations",
     security(("bearer" = [])), params(ReservationPath),
-    responses((status = 200, body = Reservation), (status = 404, body = ErrorBody),
-        ))]
+    responses((status = 200, body = Reservation), (status = 404, body = ErrorBody)))]
 pub async fn get_reservation(
     State(state): State<AppState>,
     user: AuthUser,
@@ -94,8 +93,7 @@ fn initial_status(new: &CreateReservation) -> Result<(ReservationStatus, bool), 
 /// Honours `Idempotency-Key`.
 #[utoipa::path(post, path = "/restaurants/{restaurant_id}/reservations", tag = "reservations", security(("bearer" = [])),
     params(RestaurantId, ("Idempotency-Key" = Option<String>, Header)), request_body = CreateReservation,
-    responses((status = 201, body = Reservation), (status = 409, body = ErrorBody),
-        ))]
+    responses((status = 201, body = Reservation), (status = 409, body = ErrorBody)))]
 pub async fn create_reservation(
     State(state): State<AppState>,
     user: AuthUser,
@@ -137,7 +135,7 @@ pub async fn create_reservation(
     security(("bearer" = [])), params(ReservationPath),
     request_body = UpdateReservation,
     responses((status = 200, body = Reservation), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody), (status = 412, body = ErrorBody), ))]
+        (status = 409, body = ErrorBody), (status = 412, body = ErrorBody)))]
 pub async fn update_reservation(
     State(state): State<AppState>,
     user: AuthUser,
@@ -164,7 +162,7 @@ pub async fn update_reservation(
 #[utoipa::path(delete, path = "/restaurants/{restaurant_id}/reservations/{reservation_id}", tag = "reservations",
     security(("bearer" = [])), params(ReservationPath),
     responses((status = 204, description = "Cancelled"), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody), (status = 412, body = ErrorBody), ))]
+        (status = 409, body = ErrorBody), (status = 412, body = ErrorBody)))]
 pub async fn delete_reservation(
     State(state): State<AppState>,
     user: AuthUser,

@@ -1,6 +1,5 @@
 //! Reservation (and walk-in) wire types, exactly as the iOS app decodes them.
 
-use crate::http::time::WireTime;
 use chrono::{DateTime, Datelike, Months, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -10,7 +9,7 @@ pub use super::lifecycle::ReservationStatus;
 use crate::{
     error::FieldError,
     event::EventKind,
-    http::{Versioned, validate},
+    http::{Versioned, time::WireTime, validate},
     journal::Journaled,
 };
 

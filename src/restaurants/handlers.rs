@@ -19,7 +19,7 @@ const MAX_SETTINGS_BYTES: usize = 16 * 1024;
 /// The restaurant's name, time zone and settings.
 #[utoipa::path(get, path = "/restaurants/{restaurant_id}", tag = "restaurants", security(("bearer" = [])),
     params(RestaurantId),
-    responses((status = 200, body = Restaurant), ))]
+    responses((status = 200, body = Restaurant)))]
 pub async fn get_restaurant(
     State(state): State<AppState>,
     user: AuthUser,
@@ -34,7 +34,7 @@ pub async fn get_restaurant(
 /// Changes name, time zone or settings (owner or manager).
 #[utoipa::path(put, path = "/restaurants/{restaurant_id}", tag = "restaurants", security(("bearer" = [])),
     params(RestaurantId), request_body = UpdateRestaurant,
-    responses((status = 200, body = Restaurant), (status = 412, body = ErrorBody), ))]
+    responses((status = 200, body = Restaurant), (status = 412, body = ErrorBody)))]
 pub async fn update_restaurant(
     State(state): State<AppState>,
     user: AuthUser,

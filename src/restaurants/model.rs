@@ -1,11 +1,14 @@
 //! Restaurant wire types.
 
-use crate::http::time::WireTime;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::{event::EventKind, http::Versioned, journal::Journaled};
+use crate::{
+    event::EventKind,
+    http::{Versioned, time::WireTime},
+    journal::Journaled,
+};
 
 #[derive(Debug, Serialize, ToSchema, sqlx::FromRow)]
 #[serde(rename_all = "camelCase")]

@@ -47,7 +47,7 @@ fn last_owner() -> ApiError {
 /// Lists the restaurant's staff.
 #[utoipa::path(get, path = "/restaurants/{restaurant_id}/staff", tag = "staff", security(("bearer" = [])),
     params(RestaurantId),
-    responses((status = 200, body = [StaffMember]), ))]
+    responses((status = 200, body = [StaffMember])))]
 pub async fn list_staff(
     State(state): State<AppState>,
     user: AuthUser,
@@ -77,7 +77,7 @@ pub async fn get_staff(
 /// Adds a staff member with a password of their own.
 #[utoipa::path(post, path = "/restaurants/{restaurant_id}/staff", tag = "staff", security(("bearer" = [])),
     params(RestaurantId), request_body = CreateStaff,
-    responses((status = 201, body = StaffMember), (status = 409, body = ErrorBody), ))]
+    responses((status = 201, body = StaffMember), (status = 409, body = ErrorBody)))]
 pub async fn create_staff(
     State(state): State<AppState>,
     user: AuthUser,
@@ -124,7 +124,7 @@ fn validate_update(change: &mut UpdateStaff) -> ApiResult<()> {
 #[utoipa::path(put, path = "/restaurants/{restaurant_id}/staff/{user_id}", tag = "staff", security(("bearer" = [])),
     params(MemberPath), request_body = UpdateStaff,
     responses((status = 200, body = StaffMember), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody), (status = 412, body = ErrorBody), ))]
+        (status = 409, body = ErrorBody), (status = 412, body = ErrorBody)))]
 pub async fn update_staff(
     State(state): State<AppState>,
     user: AuthUser,

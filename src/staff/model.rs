@@ -1,11 +1,15 @@
 //! Staff wire types (camelCase, with snake_case accepted on input).
 
-use crate::http::time::WireTime;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::{event::EventKind, http::Versioned, journal::Journaled, role::StaffRole};
+use crate::{
+    event::EventKind,
+    http::{Versioned, time::WireTime},
+    journal::Journaled,
+    role::StaffRole,
+};
 
 #[derive(Debug, Serialize, ToSchema, sqlx::FromRow)]
 #[serde(rename_all = "camelCase")]

@@ -37,7 +37,7 @@ pub struct TablePath {
 /// All tables, in the natural order of `tableNumber` (A2 before A10).
 #[utoipa::path(get, path = "/restaurants/{restaurant_id}/tables", tag = "tables", security(("bearer" = [])),
     params(RestaurantId),
-    responses((status = 200, body = [Table]), ))]
+    responses((status = 200, body = [Table])))]
 pub async fn list_tables(
     State(state): State<AppState>,
     user: AuthUser,
@@ -52,8 +52,7 @@ pub async fn list_tables(
 /// One table.
 #[utoipa::path(get, path = "/restaurants/{restaurant_id}/tables/{table_id}", tag = "tables", security(("bearer" = [])),
     params(TablePath),
-    responses((status = 200, body = Table), (status = 404, body = ErrorBody),
-        ))]
+    responses((status = 200, body = Table), (status = 404, body = ErrorBody)))]
 pub async fn get_table(
     State(state): State<AppState>,
     user: AuthUser,
@@ -87,8 +86,7 @@ fn validate_create(table: &CreateTable) -> Result<(), FieldError> {
 /// Adds a table to the floor plan (owner or manager). Honours `Idempotency-Key`.
 #[utoipa::path(post, path = "/restaurants/{restaurant_id}/tables", tag = "tables", security(("bearer" = [])),
     params(RestaurantId, ("Idempotency-Key" = Option<String>, Header)), request_body = CreateTable,
-    responses((status = 201, body = Table), (status = 409, body = ErrorBody),
-        ))]
+    responses((status = 201, body = Table), (status = 409, body = ErrorBody)))]
 pub async fn create_table(
     State(state): State<AppState>,
     user: AuthUser,
@@ -131,7 +129,7 @@ fn validate_update(change: &UpdateTable) -> Result<(), FieldError> {
 #[utoipa::path(put, path = "/restaurants/{restaurant_id}/tables/{table_id}", tag = "tables", security(("bearer" = [])),
     params(TablePath), request_body = UpdateTable,
     responses((status = 200, body = Table), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody), (status = 412, body = ErrorBody), ))]
+        (status = 409, body = ErrorBody), (status = 412, body = ErrorBody)))]
 pub async fn update_table(
     State(state): State<AppState>,
     user: AuthUser,

@@ -2,7 +2,6 @@
 
 use std::cmp::Ordering;
 
-use crate::http::time::WireTime;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -10,7 +9,7 @@ use uuid::Uuid;
 use crate::{
     error::FieldError,
     event::EventKind,
-    http::{Versioned, validate},
+    http::{Versioned, time::WireTime, validate},
     journal::Journaled,
 };
 

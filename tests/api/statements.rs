@@ -20,13 +20,16 @@ async fn every_statement_of_the_service_prepares_against_the_migrated_schema() {
     let mut conn = db.acquire().await.unwrap();
 
     let mut failures = Vec::new();
+    let mut prepared = 0;
     for statement in all_statements() {
+        prepared += 1;
         if let Err(error) = conn.prepare(statement.sql.into_sql_str()).await {
             failures.push(format!("{}: {error}", statement.name));
         }
     }
 
     assert!(failures.is_empty(), "{failures:#?}");
+    assert!(prepared >= 40, "only {prepared} statements registered");
 }
 
 /// The list is composed per request, so it is run (on an empty database,
@@ -83,6 +86,9 @@ fn hands_sqlx_a_literal(source: &str) -> bool {
 
 #[test]
 fn sql_is_only_declared_as_registered_constant_statements() {
+    // The scanner itself, so a broken one cannot pass every file.
+    assert!(hands_sqlx_a_literal("sqlx::query_as::<_, T>(\n    \"select 1\")"));
+    assert!(!hands_sqlx_a_literal("sqlx::query_as(SELECT_TABLE).bind(id)"));
     let mut files = Vec::new();
     rust_files(Path::new("src"), &mut files);
     let registered: Vec<&str> = all_statements().map(|s| s.name).collect();
