@@ -87,8 +87,12 @@ fn hands_sqlx_a_literal(source: &str) -> bool {
 #[test]
 fn sql_is_only_declared_as_registered_constant_statements() {
     // The scanner itself, so a broken one cannot pass every file.
-    assert!(hands_sqlx_a_literal("sqlx::query_as::<_, T>(\n    \"select 1\")"));
-    assert!(!hands_sqlx_a_literal("sqlx::query_as(SELECT_TABLE).bind(id)"));
+    assert!(hands_sqlx_a_literal(
+        "sqlx::query_as::<_, T>(\n    \"select 1\")"
+    ));
+    assert!(!hands_sqlx_a_literal(
+        "sqlx::query_as(SELECT_TABLE).bind(id)"
+    ));
     let mut files = Vec::new();
     rust_files(Path::new("src"), &mut files);
     let registered: Vec<&str> = all_statements().map(|s| s.name).collect();
