@@ -19,6 +19,8 @@ pub enum EventKind {
     StaffUpdate,
     StaffDelete,
     RestaurantUpdate,
+    GuestProfileUpdate,
+    GuestProfileDelete,
 }
 
 impl EventKind {
@@ -30,6 +32,8 @@ impl EventKind {
             Self::StaffUpdate => "staff_update",
             Self::StaffDelete => "staff_delete",
             Self::RestaurantUpdate => "restaurant_update",
+            Self::GuestProfileUpdate => "guest_profile_update",
+            Self::GuestProfileDelete => "guest_profile_delete",
         }
     }
 
@@ -51,7 +55,8 @@ impl TryFrom<String> for EventKind {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, sqlx::FromRow)]
 pub struct Event {
     /// `table_update`, `table_delete`, `reservation_update`, `staff_update`,
-    /// `staff_delete` or `restaurant_update`.
+    /// `staff_delete`, `restaurant_update`, `guest_profile_update` or
+    /// `guest_profile_delete`.
     #[serde(rename = "type")]
     #[sqlx(rename = "type", try_from = "String")]
     #[schema(value_type = String)]

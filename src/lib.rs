@@ -22,6 +22,7 @@ pub mod tokens;
 
 // The domains, which never import each other.
 pub mod auth;
+pub mod guest_profiles;
 pub mod live;
 pub mod reservations;
 pub mod restaurants;
@@ -29,6 +30,7 @@ pub mod staff;
 pub mod tables;
 
 // What spans domains.
+pub mod booking;
 pub mod floor;
 
 // The service around them.

@@ -49,14 +49,16 @@ pub async fn change_locked(
     for (before, after) in &outcome.tables {
         journal(tenant, "table.update", Some(before), after).await?;
     }
-    journal(
-        tenant,
-        "reservation.update",
-        Some(current),
-        &outcome.reservation,
-    )
-    .await?;
-    Ok(outcome.reservation)
+    let mut reservation = outcome.reservation;
+    let history_moved = reservation.status != current.status
+        || reservation.guest_profile_id != current.guest_profile_id;
+    if reservation.guest_profile_id.is_some() && history_moved {
+        // The guest's history is refreshed by a trigger after the update's
+        // RETURNING was read: read the summary it left.
+        reservation = lock_reservation(tenant, reservation.id).await?;
+    }
+    journal(tenant, "reservation.update", Some(current), &reservation).await?;
+    Ok(reservation)
 }
 
 /// Locks reservation `id` and applies `change`; an unknown id is a 422 on `field`.

@@ -8,7 +8,10 @@ use crate::{
     error::{ApiError, ApiResult, on_constraint},
     reservations::{
         lifecycle::Effects,
-        model::{Reservation, ReservationStatus, UpdateReservation, reservation_columns},
+        model::{
+            GUEST_PROFILE_KEY, Reservation, ReservationStatus, UpdateReservation,
+            guest_profile_gone, reservation_columns,
+        },
     },
     tables::model::{Table, table_columns},
 };
@@ -42,6 +45,7 @@ statements! {
              check_in_time = case when $9 then coalesce(check_in_time, now()) else check_in_time end,
              seated_time = case when $10 then now() else seated_time end,
              finished_time = case when $11 then now() when $12 then null else finished_time end,
+             guest_profile_id = coalesce($13, guest_profile_id),
              version = version + 1,
              updated_at = now()
          where id = $1
@@ -126,12 +130,16 @@ pub async fn update_reservation(
         .bind(effects.seat)
         .bind(effects.finish)
         .bind(effects.reopen)
+        .bind(change.guest_profile_id)
         .fetch_one(tx.conn())
         .await
-        .map_err(on_constraint(
-            "reservations_one_seated_per_table",
-            table_occupied,
-        ))
+        .map_err(
+            |error| match error.as_database_error().and_then(|e| e.constraint()) {
+                Some("reservations_one_seated_per_table") => table_occupied(),
+                Some(GUEST_PROFILE_KEY) => guest_profile_gone(),
+                _ => error.into(),
+            },
+        )
 }
 
 /// Clears the assignment of every reservation to a table about to be deleted.

@@ -146,6 +146,23 @@ pub fn timezone(field: &str, value: &str) -> Result<(), FieldError> {
     })
 }
 
+/// A region code the phone number parser knows (ISO 3166-1 alpha-2, upper
+/// case), as a restaurant's `defaultRegion`.
+pub fn region(field: &str, code: &str) -> Result<(), FieldError> {
+    let known = code.len() == 2
+        && code.chars().all(|c| c.is_ascii_uppercase())
+        && code.parse::<phonenumber::country::Id>().is_ok();
+    if known {
+        Ok(())
+    } else {
+        Err(FieldError::body(
+            field,
+            "must be a two-letter region code such as US or GB",
+            "value_error",
+        ))
+    }
+}
+
 /// The largest integer every JSON reader represents exactly (2^53, RFC 7493).
 const MAX_SAFE_NUMBER: f64 = 9_007_199_254_740_992.0;
 
@@ -186,6 +203,16 @@ fn numbers_are_safe(value: &serde_json::Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn regions_are_known_two_letter_codes() {
+        for ok in ["US", "GB", "DE"] {
+            assert!(region("r", ok).is_ok(), "{ok}");
+        }
+        for bad in ["us", "XX", "USA", ""] {
+            assert!(region("r", bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn text_limits_and_control_characters() {

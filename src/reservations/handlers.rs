@@ -20,6 +20,7 @@ use super::{
     queries,
 };
 use crate::{
+    booking,
     error::{ApiResult, ErrorBody, FieldError},
     floor::{self, change_locked},
     http::{AppJson, AppPath, AppQuery, Idempotent, IfMatch, RestaurantId, Tagged},
@@ -89,7 +90,9 @@ fn initial_status(new: &CreateReservation) -> Result<(ReservationStatus, bool), 
 }
 
 /// Books a reservation, or adds a walk-in (no `reservationTime`) to the queue.
-/// `status: "seated"` with `assignedTableId` seats a walk-in at once.
+/// `status: "seated"` with `assignedTableId` seats a walk-in at once. The
+/// visit is linked to `guestProfileId`, or to the profile its `contactInfo`
+/// (a phone or email) belongs to, or to a new profile made from it.
 /// Honours `Idempotency-Key`.
 #[utoipa::path(post, path = "/restaurants/{restaurant_id}/reservations", tag = "reservations", security(("bearer" = [])),
     params(RestaurantId, ("Idempotency-Key" = Option<String>, Header)), request_body = CreateReservation,
@@ -113,7 +116,8 @@ pub async fn create_reservation(
     if let Some(replay) = request.replay(tenant.tx()).await? {
         return Ok(replay);
     }
-    let mut reservation = queries::insert_reservation(tenant.tx(), new, status).await?;
+    let guest = booking::guest_for(&mut tenant, new).await?;
+    let mut reservation = queries::insert_reservation(tenant.tx(), new, status, guest).await?;
     journal(&mut tenant, "reservation.create", None, &reservation).await?;
     if seat_now {
         let seat = UpdateReservation {
@@ -151,6 +155,7 @@ pub async fn update_reservation(
     )?;
     validate_reservation_time(change.reservation_time, Utc::now())?;
     let mut tenant = user.open(&state, path.restaurant_id).await?;
+    booking::check_link(&mut tenant, change.guest_profile_id).await?;
     let current = floor::lock_reservation(&mut tenant, path.reservation_id).await?;
     if_match.check(&current)?;
     let reservation = change_locked(&mut tenant, &current, &change).await?;

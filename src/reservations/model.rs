@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 pub use super::lifecycle::ReservationStatus;
 use crate::{
-    error::FieldError,
+    error::{ApiError, FieldError},
     event::EventKind,
     http::{Versioned, time::WireTime, validate},
     journal::Journaled,
@@ -17,7 +17,11 @@ use crate::{
 macro_rules! reservation_columns {
     () => {
         "id, guest_name, party_size, status, reservation_time, check_in_time, seated_time, \
-         finished_time, assigned_table_id, contact_info, notes, created_at, updated_at, version"
+         finished_time, assigned_table_id, contact_info, notes, created_at, updated_at, version, \
+         guest_profile_id, \
+         (select jsonb_build_object('visitCount', g.visit_count, 'noShowCount', g.no_show_count, \
+                 'tags', g.tags, 'dietaryRestrictions', g.dietary_restrictions) \
+          from guest_profiles g where g.id = guest_profile_id) as guest"
     };
 }
 pub(crate) use reservation_columns;
@@ -42,6 +46,21 @@ pub struct Reservation {
     pub updated_at: WireTime,
     #[serde(skip)]
     pub version: i32,
+    /// The guest profile this visit belongs to, or null.
+    pub guest_profile_id: Option<Uuid>,
+    /// The linked guest at a glance, or null.
+    #[schema(value_type = Option<GuestSummary>)]
+    pub guest: Option<sqlx::types::Json<GuestSummary>>,
+}
+
+/// What the host sees of a reservation's guest without another call.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GuestSummary {
+    pub visit_count: i32,
+    pub no_show_count: i32,
+    pub tags: Vec<String>,
+    pub dietary_restrictions: Vec<String>,
 }
 
 impl Versioned for Reservation {
@@ -58,6 +77,14 @@ impl Journaled for Reservation {
     fn id(&self) -> Uuid {
         self.id
     }
+}
+
+/// The key that keeps a visit's profile in its restaurant: a profile merged
+/// away between the check and the write trips it.
+pub const GUEST_PROFILE_KEY: &str = "reservations_guest_profile_fkey";
+
+pub fn guest_profile_gone() -> ApiError {
+    ApiError::NotFound("guest profile")
 }
 
 /// Without `reservationTime` this is a walk-in and starts on the `waitlist`;
@@ -82,6 +109,10 @@ pub struct CreateReservation {
     pub assigned_table_id: Option<Uuid>,
     #[serde(default, alias = "allow_over_capacity")]
     pub allow_over_capacity: bool,
+    /// The guest profile to link. Without it, a `contactInfo` that is a
+    /// phone or email links the profile that has it, or a new one.
+    #[serde(alias = "guest_profile_id")]
+    pub guest_profile_id: Option<Uuid>,
 }
 
 /// Any subset of fields; a `status` change follows the lifecycle rules.
@@ -107,6 +138,9 @@ pub struct UpdateReservation {
     /// Seat a party larger than the table's capacity.
     #[serde(default, alias = "allow_over_capacity")]
     pub allow_over_capacity: bool,
+    /// Links the visit to this guest profile instead.
+    #[serde(alias = "guest_profile_id")]
+    pub guest_profile_id: Option<Uuid>,
 }
 
 /// Field limits shared by create and update.

@@ -4,18 +4,19 @@ use sqlx::{Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use super::model::{
-    CreateReservation, Reservation, ReservationQuery, ReservationStatus, reservation_columns,
+    CreateReservation, GUEST_PROFILE_KEY, Reservation, ReservationQuery, ReservationStatus,
+    guest_profile_gone, reservation_columns,
 };
 use crate::{
     db::{TenantTx, statements},
-    error::{ApiError, ApiResult},
+    error::{ApiError, ApiResult, on_constraint},
 };
 
 statements! {
     SELECT_RESERVATION = concat!("select ", reservation_columns!(), " from reservations where id = $1");
     INSERT_RESERVATION = concat!(
-        "insert into reservations (restaurant_id, guest_name, party_size, status, reservation_time, contact_info, notes, assigned_table_id)
-         values ($1, $2, $3, $4, $5, $6, $7, $8)
+        "insert into reservations (restaurant_id, guest_name, party_size, status, reservation_time, contact_info, notes, assigned_table_id, guest_profile_id)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          returning ", reservation_columns!()
     );
 }
@@ -98,9 +99,10 @@ pub async fn insert_reservation(
     tx: &mut TenantTx,
     new: &CreateReservation,
     status: ReservationStatus,
+    guest_profile_id: Option<Uuid>,
 ) -> ApiResult<Reservation> {
     let restaurant_id = tx.restaurant_id();
-    Ok(sqlx::query_as(INSERT_RESERVATION)
+    sqlx::query_as(INSERT_RESERVATION)
         .bind(restaurant_id)
         .bind(new.guest_name.trim())
         .bind(new.party_size)
@@ -109,8 +111,10 @@ pub async fn insert_reservation(
         .bind(new.contact_info.as_deref())
         .bind(new.notes.as_deref())
         .bind(new.assigned_table_id)
+        .bind(guest_profile_id)
         .fetch_one(tx.conn())
-        .await?)
+        .await
+        .map_err(on_constraint(GUEST_PROFILE_KEY, guest_profile_gone))
 }
 
 #[cfg(test)]

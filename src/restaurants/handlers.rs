@@ -45,6 +45,9 @@ pub async fn update_restaurant(
     if let Some(name) = &change.name {
         validate::name("name", name, 1, 200)?;
     }
+    if let Some(region) = &change.default_region {
+        validate::region("defaultRegion", region)?;
+    }
     if let Some(timezone) = &change.timezone {
         validate::timezone("timezone", timezone)?;
     }

@@ -21,6 +21,9 @@ pub struct Restaurant {
     /// Free-form settings object for the app.
     #[schema(value_type = Object)]
     pub settings: sqlx::types::Json<serde_json::Value>,
+    /// The region (ISO 3166-1 alpha-2) that guest phone numbers typed
+    /// without a country code are read in; `US` unless changed.
+    pub default_region: String,
     pub created_at: WireTime,
     #[serde(rename = "lastUpdated")]
     pub updated_at: WireTime,
@@ -46,6 +49,7 @@ impl Versioned for Restaurant {
 
 /// Any subset of fields; absent ones are unchanged.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct UpdateRestaurant {
     #[serde(default, deserialize_with = "crate::http::validate::nfc::option")]
     pub name: Option<String>,
@@ -53,4 +57,6 @@ pub struct UpdateRestaurant {
     /// Replaces the settings object.
     #[schema(value_type = Object)]
     pub settings: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(alias = "default_region")]
+    pub default_region: Option<String>,
 }

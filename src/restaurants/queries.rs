@@ -13,6 +13,7 @@ statements! {
              name = coalesce($2, name),
              timezone = coalesce($3, timezone),
              settings = coalesce($4, settings),
+             default_region = coalesce($6, default_region),
              version = version + 1,
              updated_at = now()
          where id = $1 and ($5::int is null or version = $5)
@@ -41,6 +42,7 @@ pub async fn update_restaurant(
         .bind(change.timezone.as_deref())
         .bind(change.settings.clone().map(sqlx::types::Json))
         .bind(expected_version)
+        .bind(change.default_region.as_deref())
         .fetch_optional(tx.conn())
         .await?)
 }

@@ -6,6 +6,7 @@ mod helpers;
 mod auth;
 mod docs;
 mod errors;
+mod guest_profiles;
 mod hardening;
 mod health;
 mod input_edge;

@@ -31,7 +31,9 @@ async fn a_reservation_has_exactly_the_contract_shape_and_starts_confirmed() {
             "contactInfo",
             "createdAt",
             "finishedTime",
+            "guest",
             "guestName",
+            "guestProfileId",
             "id",
             "lastUpdated",
             "notes",
@@ -54,6 +56,8 @@ async fn a_reservation_has_exactly_the_contract_shape_and_starts_confirmed() {
         "seatedTime",
         "finishedTime",
         "assignedTableId",
+        "guestProfileId",
+        "guest",
     ] {
         assert!(booked[key].is_null(), "{key}");
     }

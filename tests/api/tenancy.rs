@@ -32,6 +32,9 @@ async fn two_tenants(app: &TestApp) -> (Account, Account) {
         let table = app.create_table(owner, "A1", 4).await;
         let guest = app.create_reservation(owner, "Guest", 2, None).await;
         app.seat(owner, &guest, &table).await;
+        let regular =
+            json!({"guestName": "Ana Silva", "partySize": 2, "contactInfo": "ana@example.com"});
+        assert_eq!(app.post_reservation(owner, &regular).await.status, 201);
         let spare = json!({"tableNumber": "B1", "capacity": 2});
         let retried = app.post_table_with_key(owner, "k1", &spare).await;
         assert_eq!(retried.status, 201);
@@ -48,11 +51,22 @@ fn intruder(a: &Account, b: &Account) -> Account {
     }
 }
 
-/// Ids of one table and one reservation of `owner`'s restaurant.
-async fn objects(app: &TestApp, owner: &Account) -> (String, String) {
+/// Ids of one table, one reservation and one guest profile of `owner`'s restaurant.
+async fn objects(app: &TestApp, owner: &Account) -> Objects {
     let tables = app.get_tables(owner).await.expect_200();
     let reservations = app.get_reservations(owner, "").await.expect_200();
-    (id(&tables[0]).to_owned(), id(&reservations[0]).to_owned())
+    let profiles = app.get_guest_profiles(owner, "").await.expect_200();
+    Objects {
+        table: id(&tables[0]).to_owned(),
+        reservation: id(&reservations[0]).to_owned(),
+        profile: id(&profiles["items"][0]).to_owned(),
+    }
+}
+
+struct Objects {
+    table: String,
+    reservation: String,
+    profile: String,
 }
 
 #[tokio::test]
@@ -195,8 +209,13 @@ async fn every_endpoint(
     app: &TestApp,
     by: &Account,
     member: &str,
-    (table, reservation): &(String, String),
+    objects: &Objects,
 ) -> Vec<Reply> {
+    let Objects {
+        table,
+        reservation,
+        profile,
+    } = objects;
     vec![
         app.get_tables(by).await,
         app.post_table(by, &json!({"tableNumber": "Z9", "capacity": 2}))
@@ -227,6 +246,15 @@ async fn every_endpoint(
         app.put_staff(by, member, &json!({"firstName": "Hijacked"}))
             .await,
         app.delete_staff(by, member).await,
+        app.get_guest_profiles(by, "q=ana").await,
+        app.post_guest_profile(by, &json!({"firstName": "X"})).await,
+        app.get_guest_profile(by, profile).await,
+        app.put_guest_profile(by, profile, &json!({"notes": "Hijacked"}))
+            .await,
+        app.get_visits(by, profile).await,
+        app.merge_guest_profiles(by, profile, &Uuid::new_v4().to_string())
+            .await,
+        app.delete_guest_profile(by, profile).await,
     ]
 }
 
@@ -262,16 +290,37 @@ async fn another_tenants_object_id_under_your_own_restaurant_is_404() {
     let (a, b) = two_tenants(&app).await;
     let a_member = app.add_staff(&a, "staff").await;
     let member = &a_member.user_id;
+    let profile = &objects(&app, &a).await.profile;
+    let b_profile = &objects(&app, &b).await.profile;
+    let linked = json!({"guestName": "X", "partySize": 2, "guestProfileId": profile});
 
     let replies = [
         app.get_staff_member(&b, member).await,
         app.put_staff(&b, member, &json!({"firstName": "X"})).await,
         app.delete_staff(&b, member).await,
+        app.get_guest_profile(&b, profile).await,
+        app.put_guest_profile(&b, profile, &json!({"notes": "X"}))
+            .await,
+        app.delete_guest_profile(&b, profile).await,
+        app.get_visits(&b, profile).await,
+        app.merge_guest_profiles(&b, b_profile, profile).await,
+        app.merge_guest_profiles(&b, profile, b_profile).await,
+        app.post_reservation(&b, &linked).await,
     ];
 
     for reply in replies {
-        assert_eq!(reply.status, 404, "{}", reply.request);
+        assert_eq!(reply.status, 404, "{}: {}", reply.request, reply.body);
     }
+    let found = app
+        .get_guest_profiles(&b, "q=ana%20silva")
+        .await
+        .expect_200();
+    assert_eq!(
+        found["items"].as_array().unwrap().len(),
+        1,
+        "only B's own Ana"
+    );
+    assert_eq!(found["items"][0]["id"], b_profile.as_str());
 }
 
 /// A new database owned by a fresh non-superuser with CREATEROLE, migrated

@@ -236,3 +236,58 @@ impl TestApp {
         self.put_reservation(by, id(guest), &body).await
     }
 }
+
+/// `/restaurants/{id}/guest-profiles`.
+impl TestApp {
+    pub async fn get_guest_profiles(&self, by: &Account, query: &str) -> Reply {
+        self.get_by(by, &with_query("/guest-profiles", query)).await
+    }
+
+    pub async fn post_guest_profile(&self, by: &Account, body: &Value) -> Reply {
+        self.post_by(by, "/guest-profiles", body).await
+    }
+
+    pub async fn get_guest_profile(&self, by: &Account, profile_id: &str) -> Reply {
+        self.get_by(by, &format!("/guest-profiles/{profile_id}"))
+            .await
+    }
+
+    pub async fn put_guest_profile(&self, by: &Account, profile_id: &str, body: &Value) -> Reply {
+        self.put_by(by, &format!("/guest-profiles/{profile_id}"), body)
+            .await
+    }
+
+    pub async fn put_guest_profile_if_match(
+        &self,
+        by: &Account,
+        profile_id: &str,
+        etag: &HeaderValue,
+        body: &Value,
+    ) -> Reply {
+        let path = format!("/guest-profiles/{profile_id}");
+        self.put_by_if_match(by, &path, etag, body).await
+    }
+
+    /// Erases the profile's person.
+    pub async fn delete_guest_profile(&self, by: &Account, profile_id: &str) -> Reply {
+        self.delete_by(by, &format!("/guest-profiles/{profile_id}"))
+            .await
+    }
+
+    pub async fn get_visits(&self, by: &Account, profile_id: &str) -> Reply {
+        self.get_by(by, &format!("/guest-profiles/{profile_id}/visits"))
+            .await
+    }
+
+    /// Merges `other_id` into `profile_id`.
+    pub async fn merge_guest_profiles(
+        &self,
+        by: &Account,
+        profile_id: &str,
+        other_id: &str,
+    ) -> Reply {
+        let body = json!({"otherId": other_id});
+        self.post_by(by, &format!("/guest-profiles/{profile_id}/merge"), &body)
+            .await
+    }
+}

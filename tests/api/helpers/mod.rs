@@ -243,6 +243,13 @@ impl TestApp {
         assert_eq!(reservation.status, 201, "{}", reservation.body);
         reservation.body
     }
+
+    /// Creates a guest profile from `body`; returns its JSON.
+    pub async fn create_guest_profile(&self, by: &Account, body: &Value) -> Value {
+        let profile = self.post_guest_profile(by, body).await;
+        assert_eq!(profile.status, 201, "{}", profile.body);
+        profile.body
+    }
 }
 
 impl TestApp {

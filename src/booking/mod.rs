@@ -1,0 +1,89 @@
+//! What spans the book of reservations and the guest book: which guest a
+//! new visit is for, a guest's visits, moving visits when two profiles are
+//! merged, and taking a person out of their visits and every copy of them
+//! when their data is erased. The reservation and guest-profile handlers
+//! call in here; it uses their models and exported operations, never
+//! their queries.
+//! (Online booking's shifts, availability and holds will live here too.)
+
+mod queries;
+
+use uuid::Uuid;
+
+use crate::{
+    error::ApiResult,
+    guest_profiles::{self, contact::Contact, model::split_name},
+    journal::journal,
+    reservations::model::{CreateReservation, Reservation},
+    tenant::Tenant,
+};
+
+/// The profile a new visit belongs to: the one it names (404 when the
+/// restaurant has no such profile), else the one its `contactInfo` (a phone
+/// or an email) matches, else a new one made from its name and contact.
+/// Free text that is neither links nothing.
+pub async fn guest_for(tenant: &mut Tenant, new: &CreateReservation) -> ApiResult<Option<Uuid>> {
+    if let Some(id) = new.guest_profile_id {
+        return check_link(tenant, Some(id)).await.map(|()| Some(id));
+    }
+    let Some(text) = new.contact_info.as_deref() else {
+        return Ok(None);
+    };
+    let region = guest_profiles::region(tenant).await?;
+    let Some(contact) = Contact::recognise(text, &region) else {
+        return Ok(None);
+    };
+    if let Some(id) = queries::find_profile(tenant.tx(), &contact).await? {
+        return Ok(Some(id));
+    }
+    let (first, last) = split_name(&new.guest_name);
+    match queries::insert_profile(tenant.tx(), &first, &last, &contact).await? {
+        Some(profile) => {
+            journal(tenant, "guest_profile.create", None, &profile).await?;
+            Ok(Some(profile.id))
+        }
+        // Another visit with this contact created it meanwhile.
+        None => queries::find_profile(tenant.tx(), &contact).await,
+    }
+}
+
+/// 404 unless `id` (when given) is a profile of this restaurant.
+pub async fn check_link(tenant: &mut Tenant, id: Option<Uuid>) -> ApiResult<()> {
+    match id {
+        Some(id) => queries::require_profile(tenant.tx(), id).await,
+        None => Ok(()),
+    }
+}
+
+/// The profile's visits, newest first.
+pub async fn visits(tenant: &mut Tenant, profile: Uuid, limit: i64) -> ApiResult<Vec<Reservation>> {
+    queries::require_profile(tenant.tx(), profile).await?;
+    queries::select_visits(tenant.tx(), profile, limit).await
+}
+
+/// Moves every visit of `from` to `to`, journaling each.
+pub async fn move_visits(tenant: &mut Tenant, from: Uuid, to: Uuid) -> ApiResult<()> {
+    let before = queries::select_all_visits(tenant.tx(), from).await?;
+    let ids: Vec<Uuid> = before.iter().map(|v| v.id).collect();
+    queries::move_visits(tenant.tx(), from, to).await?;
+    // Read after the move: the history trigger refreshed both summaries then.
+    let after = queries::select_visits_by_id(tenant.tx(), &ids).await?;
+    for (before, after) in before.iter().zip(&after) {
+        journal(tenant, "reservation.update", Some(before), after).await?;
+    }
+    Ok(())
+}
+
+/// Takes the person out of every visit of `profile` (already erased) and out
+/// of every copy the restaurant holds: the event log (which `since` replays),
+/// the activity journal's before and after, and remembered idempotent
+/// answers. Counts, times and party sizes stay.
+pub async fn erase_visits(tenant: &mut Tenant, profile: Uuid) -> ApiResult<()> {
+    let visits = queries::erase_visits(tenant.tx(), profile).await?;
+    for visit in &visits {
+        journal(tenant, "reservation.erase", None, visit).await?;
+    }
+    let mut ids: Vec<Uuid> = visits.iter().map(|v| v.id).collect();
+    ids.push(profile);
+    queries::erase_copies(tenant.tx(), &ids).await
+}
