@@ -102,11 +102,14 @@ create index reservations_guest_profile_idx
 -- Recomputes a profile's history from its visits. The profile row is locked
 -- first, so concurrent changes to two visits of one guest are counted in
 -- turn; the statement after the lock sees every visit committed before it.
+-- `no key update`, because each new visit's foreign key check already holds
+-- `key share` on the row: two visits upgrading that to `update` would
+-- deadlock, while `no key update` does not conflict with it.
 create function app.refresh_guest_history(profile uuid) returns void
     language plpgsql
     as $$
 begin
-    perform 1 from guest_profiles where id = profile for update;
+    perform 1 from guest_profiles where id = profile for no key update;
     update guest_profiles g set
         visit_count = g.prior_visit_count + h.visits,
         cover_count = h.covers,

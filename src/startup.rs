@@ -27,7 +27,7 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::{
-    auth,
+    auth, booking,
     config::{Config, CorsOrigins},
     docs,
     error::ApiError,
@@ -134,6 +134,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(tables::router())
         .merge(reservations::router())
         .merge(guest_profiles::router())
+        .merge(booking::router())
         .merge(journal::router())
         .merge(live::router())
 }

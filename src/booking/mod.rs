@@ -6,8 +6,10 @@
 //! their queries.
 //! (Online booking's shifts, availability and holds will live here too.)
 
+mod handlers;
 mod queries;
 
+use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use crate::{
@@ -15,8 +17,13 @@ use crate::{
     guest_profiles::{self, contact::Contact, model::split_name},
     journal::journal,
     reservations::model::{CreateReservation, Reservation},
+    state::AppState,
     tenant::Tenant,
 };
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(handlers::list_visits))
+}
 
 /// The profile a new visit belongs to: the one it names (404 when the
 /// restaurant has no such profile), else the one its `contactInfo` (a phone

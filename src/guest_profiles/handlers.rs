@@ -12,8 +12,8 @@ use uuid::Uuid;
 
 use super::{
     model::{
-        Cursor, GuestProfile, MergeProfiles, ProfileFields, ProfilePage, ProfileSearch, VisitQuery,
-        limit, merged,
+        Cursor, GuestProfile, MergeProfiles, ProfileFields, ProfilePage, ProfileSearch, limit,
+        merged,
     },
     queries::{self, Keyed},
     region,
@@ -23,7 +23,6 @@ use crate::{
     error::{ApiResult, ErrorBody, FieldError},
     http::{AppJson, AppPath, AppQuery, Idempotent, IfMatch, RestaurantId, Tagged},
     journal::{journal, journal_delete},
-    reservations::model::Reservation,
     state::AppState,
     tenant::{AuthUser, Tenant},
 };
@@ -31,8 +30,8 @@ use crate::{
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
 pub struct ProfilePath {
-    restaurant_id: Uuid,
-    profile_id: Uuid,
+    pub restaurant_id: Uuid,
+    pub profile_id: Uuid,
 }
 
 /// The guest book in name order, or with `q` a search by name, phone or
@@ -199,23 +198,6 @@ pub async fn delete_profile(
     booking::erase_visits(&mut tenant, erased.id).await?;
     tenant.commit(&state).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// The profile's visits (reservations and walk-ins), newest first.
-#[utoipa::path(get, path = "/restaurants/{restaurant_id}/guest-profiles/{profile_id}/visits", tag = "guest-profiles",
-    security(("bearer" = [])), params(ProfilePath, VisitQuery),
-    responses((status = 200, body = [Reservation]), (status = 404, body = ErrorBody)))]
-pub async fn list_visits(
-    State(state): State<AppState>,
-    user: AuthUser,
-    AppPath(path): AppPath<ProfilePath>,
-    AppQuery(query): AppQuery<VisitQuery>,
-) -> ApiResult<Json<Vec<Reservation>>> {
-    let limit = limit(query.limit, 100, 1000)?;
-    let mut tenant = user.open(&state, path.restaurant_id).await?;
-    let visits = booking::visits(&mut tenant, path.profile_id, limit).await?;
-    tenant.end_read();
-    Ok(Json(visits))
 }
 
 /// Merges `otherId` into this profile (owner or manager), in one

@@ -6,6 +6,7 @@
 
 pub mod contact;
 mod handlers;
+pub use handlers::ProfilePath;
 pub mod model;
 mod queries;
 
@@ -21,7 +22,6 @@ pub fn router() -> OpenApiRouter<AppState> {
             handlers::update_profile,
             handlers::delete_profile
         ))
-        .routes(routes!(handlers::list_visits))
         .routes(routes!(handlers::merge_profiles))
 }
 

@@ -14,8 +14,9 @@ statements! {
     SELECT_PROFILE = concat!(
         "select ", profile_columns!(), " from guest_profiles where id = $1 and erased_at is null"
     );
+    /// `no key update`: visits being added hold `key share` on the row.
     LOCK_PROFILE = concat!(
-        "select ", profile_columns!(), " from guest_profiles where id = $1 and erased_at is null for update"
+        "select ", profile_columns!(), " from guest_profiles where id = $1 and erased_at is null for no key update"
     );
     INSERT_PROFILE = concat!(
         "insert into guest_profiles (restaurant_id, first_name, last_name, phone, email, notes, dietary_restrictions, tags)

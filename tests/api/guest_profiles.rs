@@ -380,3 +380,42 @@ async fn profile_changes_are_live_events_on_the_restaurants_socket() {
     assert_eq!(erased[0]["type"], "guest_profile_delete");
     assert_eq!(erased[0]["data"], json!({"id": profile["id"]}));
 }
+
+#[tokio::test]
+async fn concurrent_visits_with_one_new_phone_make_one_profile() {
+    let app = TestApp::spawn().await;
+    let owner = app.register().await;
+
+    let visits = futures_util::future::join_all(
+        (0..8).map(|_| walk_in(&app, &owner, "Dee Park", "+44 20 7946 0958")),
+    )
+    .await;
+
+    let profiles = strings(&visits, "guestProfileId");
+    assert!(profiles.iter().all(|p| *p == profiles[0]), "{profiles:?}");
+    let book = app.get_guest_profiles(&owner, "").await.expect_200();
+    assert_eq!(book["items"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_visit_is_relinked_by_put_and_an_unknown_profile_is_404() {
+    let app = TestApp::spawn().await;
+    let owner = app.register().await;
+    let profile = app.create_guest_profile(&owner, &ana()).await;
+    let visit = walk_in(&app, &owner, "Ana", "no phone").await;
+
+    let relinked = app
+        .put_reservation(
+            &owner,
+            id(&visit),
+            &json!({"guestProfileId": profile["id"]}),
+        )
+        .await
+        .expect_200();
+    let unknown = json!({"guestProfileId": uuid::Uuid::new_v4()});
+    let missing = app.put_reservation(&owner, id(&visit), &unknown).await;
+
+    assert_eq!(relinked["guestProfileId"], profile["id"]);
+    assert_eq!(relinked["guest"]["tags"], json!(["vip", "regular"]));
+    assert_eq!(missing.status, 404, "{}", missing.body);
+}
