@@ -174,20 +174,25 @@ create function app.erased_visit(visit jsonb) returns jsonb
     end
 $$;
 
-do $$
-declare
-    tenant_table text;
+-- Every tenant table's isolation, in one place for this and later
+-- migrations: forced row-level security and the one policy, on
+-- `restaurant_id`, that every tenant table has.
+create function app.isolate_tenant_table(tenant_table regclass) returns void
+    language plpgsql
+    as $$
 begin
-    foreach tenant_table in array array['guest_profiles', 'guest_profile_terms'] loop
-        execute format('alter table %I enable row level security', tenant_table);
-        execute format('alter table %I force row level security', tenant_table);
-        execute format(
-            'create policy tenant_isolation on %I
-                 using (restaurant_id = (select app.current_restaurant()))
-                 with check (restaurant_id = (select app.current_restaurant()))',
-            tenant_table);
-    end loop;
+    execute format('alter table %s enable row level security', tenant_table);
+    execute format('alter table %s force row level security', tenant_table);
+    execute format(
+        'create policy tenant_isolation on %s
+             using (restaurant_id = (select app.current_restaurant()))
+             with check (restaurant_id = (select app.current_restaurant()))',
+        tenant_table);
 end
 $$;
+revoke execute on function app.isolate_tenant_table(regclass) from public;
+
+select app.isolate_tenant_table('guest_profiles');
+select app.isolate_tenant_table('guest_profile_terms');
 
 grant select, insert, update, delete on guest_profiles, guest_profile_terms to qtable_app;
