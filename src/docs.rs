@@ -151,6 +151,8 @@ pub fn viewers(api: utoipa::openapi::OpenApi) -> Router<AppState> {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ServiceInfo {
+    /// A greeting, as the Python service sent.
+    pub message: &'static str,
     pub service: &'static str,
     pub version: &'static str,
     pub docs: &'static str,
@@ -160,6 +162,7 @@ pub struct ServiceInfo {
 #[utoipa::path(get, path = "/", tag = "service", responses((status = 200, body = ServiceInfo)))]
 async fn root() -> Json<ServiceInfo> {
     Json(ServiceInfo {
+        message: "QTable API is running",
         service: "QTable API",
         version: env!("CARGO_PKG_VERSION"),
         docs: "/docs",

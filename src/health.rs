@@ -39,6 +39,8 @@ async fn render_metrics(State(state): State<AppState>) -> impl IntoResponse {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Health {
+    /// Always `qtable-api` (the key today's app reads from the Python service).
+    pub service: &'static str,
     /// `ok`, or `unavailable` when the database does not answer.
     pub status: &'static str,
     /// `ok` or `unreachable`.
@@ -65,6 +67,7 @@ async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     (
         code,
         Json(Health {
+            service: "qtable-api",
             status,
             database,
             version,

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::{
     model::{
         ChangePasswordRequest, LoginRequest, LogoutRequest, Me, RefreshRequest, RegisterRequest,
-        TokenResponse,
+        Registered, TokenResponse,
     },
     queries,
     throttle::{self, LoginThrottle},
@@ -80,17 +80,17 @@ fn slug_for(name: &str, id: Uuid) -> String {
 
 /// Creates a restaurant and its owner; returns the owner's tokens.
 #[utoipa::path(post, path = "/auth/register", tag = "auth", request_body = RegisterRequest, responses(
-    (status = 201, body = TokenResponse),
+    (status = 201, body = Registered),
     (status = 409, description = "Email already registered", body = ErrorBody),
 ))]
 pub async fn register(
     State(state): State<AppState>,
     AppJson(body): AppJson<RegisterRequest>,
-) -> ApiResult<(StatusCode, Json<TokenResponse>)> {
+) -> ApiResult<(StatusCode, Json<Registered>)> {
     let email = validate::email("email", &body.email)?;
     validate::name("restaurant_name", &body.restaurant_name, 1, 200)?;
-    validate::name("first_name", &body.first_name, 1, 100)?;
-    validate::name("last_name", &body.last_name, 1, 100)?;
+    validate::name("first_name", &body.first_name, 0, 100)?;
+    validate::name("last_name", &body.last_name, 0, 100)?;
     let timezone = body.timezone.as_deref().unwrap_or("UTC");
     validate::timezone("timezone", timezone)?;
     password::validate("password", &body.password)?;
@@ -111,7 +111,11 @@ pub async fn register(
     let session_id = queries::insert_session(&mut tx, user_id).await?;
     let tokens = issue_tokens(&state, &mut tx, user_id, StaffRole::Owner, session_id).await?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(tokens)))
+    let registered = Registered {
+        tokens,
+        message: "Restaurant created successfully",
+    };
+    Ok((StatusCode::CREATED, Json(registered)))
 }
 
 /// Signs in with email and password. Wrong email and wrong password are the same 401.

@@ -12,12 +12,23 @@ pub struct RegisterRequest {
     pub restaurant_name: String,
     pub email: String,
     pub password: String,
-    #[serde(deserialize_with = "crate::http::validate::nfc::string")]
+    /// `""` when omitted.
+    #[serde(default, deserialize_with = "crate::http::validate::nfc::string")]
     pub first_name: String,
-    #[serde(deserialize_with = "crate::http::validate::nfc::string")]
+    /// `""` when omitted.
+    #[serde(default, deserialize_with = "crate::http::validate::nfc::string")]
     pub last_name: String,
     /// IANA time zone of the restaurant; `UTC` when omitted.
     pub timezone: Option<String>,
+}
+
+/// The tokens of the new owner, and the Python service's confirmation.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Registered {
+    #[serde(flatten)]
+    pub tokens: TokenResponse,
+    /// `Restaurant created successfully`.
+    pub message: &'static str,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -105,6 +105,25 @@ pub mod nfc {
     }
 }
 
+/// A serde helper for optional ids: `""` means null, as the app sends for
+/// "no guest" or "no table" (`currentGuestId: ""`).
+pub mod blank {
+    use std::borrow::Cow;
+
+    use serde::{Deserialize, Deserializer, de::Error};
+    use uuid::Uuid;
+
+    pub fn uuid<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Uuid>, D::Error> {
+        match Option::<Cow<str>>::deserialize(deserializer)?.as_deref() {
+            None | Some("") => Ok(None),
+            Some(text) => text
+                .parse()
+                .map(Some)
+                .map_err(|_| D::Error::custom(format!("expected a UUID, got {text:?}"))),
+        }
+    }
+}
+
 /// A plausible email address, returned lowercased and trimmed.
 pub fn email(field: &str, value: &str) -> Result<String, FieldError> {
     let email = value.trim().to_lowercase();

@@ -105,13 +105,21 @@ pub struct CreateReservation {
     #[serde(alias = "contact_info")]
     pub contact_info: Option<String>,
     pub notes: Option<String>,
-    #[serde(alias = "assigned_table_id")]
+    #[serde(
+        default,
+        alias = "assigned_table_id",
+        deserialize_with = "crate::http::validate::blank::uuid"
+    )]
     pub assigned_table_id: Option<Uuid>,
     #[serde(default, alias = "allow_over_capacity")]
     pub allow_over_capacity: bool,
     /// The guest profile to link. Without it, a `contactInfo` that is a
     /// phone or email links the profile that has it, or a new one.
-    #[serde(alias = "guest_profile_id")]
+    #[serde(
+        default,
+        alias = "guest_profile_id",
+        deserialize_with = "crate::http::validate::blank::uuid"
+    )]
     pub guest_profile_id: Option<Uuid>,
 }
 
@@ -133,13 +141,21 @@ pub struct UpdateReservation {
     #[serde(alias = "contact_info")]
     pub contact_info: Option<String>,
     pub notes: Option<String>,
-    #[serde(alias = "assigned_table_id")]
+    #[serde(
+        default,
+        alias = "assigned_table_id",
+        deserialize_with = "crate::http::validate::blank::uuid"
+    )]
     pub assigned_table_id: Option<Uuid>,
     /// Seat a party larger than the table's capacity.
     #[serde(default, alias = "allow_over_capacity")]
     pub allow_over_capacity: bool,
     /// Links the visit to this guest profile instead.
-    #[serde(alias = "guest_profile_id")]
+    #[serde(
+        default,
+        alias = "guest_profile_id",
+        deserialize_with = "crate::http::validate::blank::uuid"
+    )]
     pub guest_profile_id: Option<Uuid>,
 }
 
@@ -198,8 +214,9 @@ pub fn validate_reservation_time(
 #[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase")]
 pub struct ReservationQuery {
-    /// Only these statuses (repeat the parameter for several).
-    #[serde(default)]
+    /// Only these statuses (repeat the parameter for several; `status_filter`
+    /// is read the same, as older apps send it).
+    #[serde(default, alias = "status_filter")]
     #[param(value_type = Option<Vec<String>>)]
     pub status: Vec<ReservationStatus>,
     /// `YYYY-MM-DD` in the restaurant's time zone: reservations by their time,

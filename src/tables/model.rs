@@ -134,7 +134,11 @@ pub struct UpdateTable {
     #[serde(default, deserialize_with = "crate::http::validate::nfc::option")]
     pub section: Option<String>,
     pub status: Option<TableStatus>,
-    #[serde(alias = "current_guest_id")]
+    #[serde(
+        default,
+        alias = "current_guest_id",
+        deserialize_with = "crate::http::validate::blank::uuid"
+    )]
     pub current_guest_id: Option<Uuid>,
     /// Seat a party larger than the table's capacity.
     #[serde(default, alias = "allow_over_capacity")]

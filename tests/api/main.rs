@@ -4,6 +4,7 @@
 mod helpers;
 
 mod auth;
+mod compat;
 mod docs;
 mod errors;
 mod guest_profiles;

@@ -130,7 +130,7 @@ impl Account {
     }
 }
 
-fn unique_email(prefix: &str) -> String {
+pub fn unique_email(prefix: &str) -> String {
     format!("{prefix}-{}@example.com", uuid::Uuid::new_v4().simple())
 }
 
