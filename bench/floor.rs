@@ -11,7 +11,12 @@ use anyhow::Context;
 use qtable::reservations::{model::ReservationQuery, push_list_query};
 use sqlx::{Postgres, QueryBuilder};
 
-use crate::{http_load::Load, seed::BUSY_DAY, stats::percentile, tool};
+use crate::{
+    http_load::{Load, WALK_UP_CONTACT},
+    seed::{BUSY_DAY, GUEST_DAY, SEARCHES},
+    stats::percentile,
+    tool,
+};
 
 /// The server's own statement named `suffix` (see `qtable::db::all_statements`).
 fn statement(suffix: &str) -> &'static str {
@@ -107,18 +112,23 @@ fn put_table_status() -> String {
 }
 
 fn post_reservation() -> String {
+    // The server reads the restaurant's region before it reads the contact,
+    // which then links nothing (see the test below).
+    let region = format!("{};\n", statement("guest_profiles::queries::SELECT_REGION"));
+    let contact = format!("'{WALK_UP_CONTACT}'");
     let values = [
         RESTAURANT,
         "'Bench walk-up'",
         ":k % 6 + 1",
         "'confirmed'",
         "'2026-12-05 19:30+00'::timestamptz",
-        "'+33 1 00 00 00 00'",
+        &contact,
+        "null",
         "null",
         "null",
     ];
     format!(
-        "{};\n{}",
+        "{region}{};\n{}",
         bind(
             statement("reservations::queries::INSERT_RESERVATION"),
             &values
@@ -134,15 +144,30 @@ fn post_reservation() -> String {
 }
 
 /// The day list exactly as the server composes it for `?date=`.
-fn get_day() -> String {
-    let day = ReservationQuery {
-        date: Some(BUSY_DAY.parse().expect("BUSY_DAY is a date")),
+fn get_day(day: &str) -> String {
+    let query = ReservationQuery {
+        date: Some(day.parse().expect("a seeded day is a date")),
         ..ReservationQuery::default()
     };
     let mut list = QueryBuilder::<Postgres>::new("");
-    push_list_query(&mut list, &day, 500);
-    let date = format!("'{BUSY_DAY}'::date");
+    push_list_query(&mut list, &query, 500);
+    let date = format!("'{day}'::date");
     format!("{};\n", bind(list.sql().as_str(), &[&date, &date, "500"]))
+}
+
+/// The first page of a search, no cursor, the default limit of 25. The
+/// query rotates as wrk rotates it, picked by `:q` from the same list.
+fn guest_search() -> String {
+    let quoted: Vec<String> = SEARCHES.iter().map(|q| format!("'{q}'")).collect();
+    let q = format!("(array[{}])[:q]", quoted.join(", "));
+    let values = [q.as_str(), "null::float8", "null::uuid", "25"];
+    format!(
+        "{};\n",
+        bind(
+            statement("guest_profiles::queries::SEARCH_PROFILES"),
+            &values
+        )
+    )
 }
 
 fn script(load: Load) -> String {
@@ -150,15 +175,23 @@ fn script(load: Load) -> String {
         Load::GetTables => format!("{};\n", statement("tables::queries::SELECT_TABLES")),
         Load::PutTableStatus => put_table_status(),
         Load::PostReservation => post_reservation(),
-        Load::GetDay => get_day(),
+        Load::GetDay => get_day(BUSY_DAY),
+        Load::GetDayLinked => get_day(GUEST_DAY),
+        Load::GuestSearch => guest_search(),
     };
     // Reads end as the server ends them (see `Tenant::end_read`).
     let end = match load {
-        Load::GetTables | Load::GetDay => "ROLLBACK",
+        Load::GetTables | Load::GetDay | Load::GetDayLinked | Load::GuestSearch => "ROLLBACK",
         Load::PutTableStatus | Load::PostReservation => "COMMIT",
     };
+    // The guest book is restaurant 1's alone.
+    let restaurant = match load {
+        Load::GuestSearch => "1".to_owned(),
+        _ => "random(1, :restaurants)".to_owned(),
+    };
     format!(
-        "\\set n random(1, :restaurants)\n\\set k random(1, :tables)\n\\set s random(0, 1)\n{}{body}{end};\n",
+        "\\set n {restaurant}\n\\set k random(1, :tables)\n\\set s random(0, 1)\n\\set q random(1, {})\n{}{body}{end};\n",
+        SEARCHES.len(),
         begin()
     )
 }
@@ -242,6 +275,8 @@ fn transaction_latencies_ms(log_dir: &Path) -> anyhow::Result<Vec<f64>> {
 
 #[cfg(test)]
 mod tests {
+    use qtable::guest_profiles::contact::Contact;
+
     use super::*;
 
     #[test]
@@ -251,13 +286,13 @@ mod tests {
     }
 
     #[test]
+    fn the_walk_up_contact_links_no_profile() {
+        assert_eq!(Contact::recognise(WALK_UP_CONTACT, "US"), None);
+    }
+
+    #[test]
     fn every_script_names_only_statements_the_server_declares() {
-        for load in [
-            Load::GetTables,
-            Load::PutTableStatus,
-            Load::PostReservation,
-            Load::GetDay,
-        ] {
+        for load in Load::ALL {
             let script = script(load);
             assert!(!script.contains('$'), "{script}");
             assert!(script.starts_with("\\set n"), "{script}");

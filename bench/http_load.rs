@@ -6,7 +6,10 @@ use std::{fmt::Write as _, path::Path, process::Command};
 use anyhow::{Context, bail};
 use uuid::Uuid;
 
-use crate::{seed::BUSY_DAY, tool};
+use crate::{
+    seed::{BUSY_DAY, GUEST_DAY, SEARCHES},
+    tool,
+};
 
 /// One restaurant as a client sees it.
 pub struct Target {
@@ -15,20 +18,31 @@ pub struct Target {
     pub table_ids: Vec<Uuid>,
 }
 
+/// The contact every bench reservation is made with: a number no region
+/// has, so the server links no guest profile and the floor needs no
+/// profile lookup (floor.rs tests this).
+pub const WALK_UP_CONTACT: &str = "+33 1 00 00 00 00";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Load {
     GetTables,
     PutTableStatus,
     PostReservation,
     GetDay,
+    /// The same list on a day whose reservations all carry a guest summary.
+    GetDayLinked,
+    /// Search of restaurant 1's book of 100,000 guests.
+    GuestSearch,
 }
 
 impl Load {
-    pub const ALL: [Load; 4] = [
+    pub const ALL: [Load; 6] = [
         Load::GetTables,
         Load::PutTableStatus,
         Load::PostReservation,
         Load::GetDay,
+        Load::GetDayLinked,
+        Load::GuestSearch,
     ];
 
     pub fn label(self) -> &'static str {
@@ -37,6 +51,8 @@ impl Load {
             Load::PutTableStatus => "PUT table status",
             Load::PostReservation => "POST reservation",
             Load::GetDay => "GET reservations of a day",
+            Load::GetDayLinked => "GET reservations of a day, all with guest summaries",
+            Load::GuestSearch => "GET guest-profiles?q= (100,000 profiles)",
         }
     }
 
@@ -46,7 +62,30 @@ impl Load {
             Load::PutTableStatus => "put_table",
             Load::PostReservation => "post_reservation",
             Load::GetDay => "get_day",
+            Load::GetDayLinked => "get_day_linked",
+            Load::GuestSearch => "guest_search",
         }
+    }
+
+    /// Connection counts it is measured at: the issue asks search at 16 only.
+    pub fn connections(self) -> &'static [u32] {
+        match self {
+            Load::GuestSearch => &[16],
+            _ => &[16, 64],
+        }
+    }
+
+    /// The load this one is compared with, and the share of its req/s it
+    /// must keep: the day list may lose at most 10% to the guest summaries.
+    pub fn baseline(self) -> Option<(Load, f64)> {
+        match self {
+            Load::GetDayLinked => Some((Load::GetDay, 90.0)),
+            _ => None,
+        }
+    }
+
+    pub fn is_compared_with(self, base: Load) -> bool {
+        self.baseline().is_some_and(|(load, _)| load == base)
     }
 
     /// The Lua body of wrk's `request()`: `t` is the target, `i` a per-thread counter.
@@ -63,17 +102,34 @@ impl Load {
   return wrk.format("PUT", "/restaurants/" .. t[1] .. "/tables/" .. table_id, headers,
     '{"status":"' .. status .. '"}')"#
                 .into(),
-            Load::PostReservation => r#"local headers = auth(t)
+            Load::PostReservation => format!(
+                r#"local headers = auth(t)
   headers["Content-Type"] = "application/json"
   return wrk.format("POST", "/restaurants/" .. t[1] .. "/reservations", headers,
-    '{"guestName":"Bench walk-up ' .. i .. '","partySize":' .. (i % 6 + 1) ..
-    ',"reservationTime":"2026-12-05T19:30:00Z","contactInfo":"+33 1 00 00 00 00"}')"#
-                .into(),
-            Load::GetDay => format!(
-                r#"return wrk.format("GET", "/restaurants/" .. t[1] .. "/reservations?date={BUSY_DAY}", auth(t))"#
+    '{{"guestName":"Bench walk-up ' .. i .. '","partySize":' .. (i % 6 + 1) ..
+    ',"reservationTime":"2026-12-05T19:30:00Z","contactInfo":"{WALK_UP_CONTACT}"}}')"#
             ),
+            Load::GetDay => day_list(BUSY_DAY),
+            Load::GetDayLinked => day_list(GUEST_DAY),
+            // `searches` is declared beside `targets` (see `write_script`).
+            Load::GuestSearch => r#"return wrk.format("GET", "/restaurants/" .. t[1] .. "/guest-profiles?q=" .. searches[i % #searches + 1], auth(t))"#.into(),
         }
     }
+}
+
+fn day_list(day: &str) -> String {
+    format!(
+        r#"return wrk.format("GET", "/restaurants/" .. t[1] .. "/reservations?date={day}", auth(t))"#
+    )
+}
+
+/// The search queries as a Lua list, spaces escaped for the URL.
+fn lua_searches() -> String {
+    let quoted: Vec<String> = SEARCHES
+        .iter()
+        .map(|q| format!("\"{}\"", q.replace(' ', "%20")))
+        .collect();
+    format!("local searches = {{{}}}\n", quoted.join(", "))
 }
 
 /// What one wrk run measured.
@@ -107,9 +163,10 @@ pub fn write_script(
             tables.join(",")
         )?;
     }
+    lua.push_str("}\n");
+    lua.push_str(&lua_searches());
     lua.push_str(
-        r#"}
-local threads = 0
+        r#"local threads = 0
 function setup(thread)
   thread:set("offset", threads * 7919)
   threads = threads + 1

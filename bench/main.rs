@@ -28,8 +28,8 @@ use sqlx::postgres::PgPoolOptions;
 use uuid::Uuid;
 
 use crate::{
-    floor::Floor,
-    http_load::{Load, Target},
+    floor::{Floor, FloorRun},
+    http_load::{Load, Target, WrkRun},
     report::Report,
     seed::Shape,
     server::Server,
@@ -43,7 +43,7 @@ const IDLE_SOCKETS: usize = 10_000;
 const FILES_NEEDED: u64 = IDLE_SOCKETS as u64 + 2_048;
 
 /// What `BENCH_ONLY` may name: a section, or one request of the HTTP section.
-const PARTS: [&str; 8] = [
+const PARTS: [&str; 10] = [
     "startup",
     "http",
     "live",
@@ -52,6 +52,8 @@ const PARTS: [&str; 8] = [
     "put_table",
     "post_reservation",
     "get_day",
+    "get_day_linked",
+    "guest_search",
 ];
 
 /// Knobs, from the environment, with the documented defaults.
@@ -61,7 +63,8 @@ struct Settings {
     shape: Shape,
     server_binary: PathBuf,
     /// One section (`startup`, `http`, `live`, `login`) or one request
-    /// (`get_tables`, `put_table`, `post_reservation`, `get_day`); all when unset.
+    /// (`get_tables`, `put_table`, `post_reservation`, `get_day`,
+    /// `get_day_linked`, `guest_search`); all when unset.
     only: Option<String>,
 }
 
@@ -84,7 +87,7 @@ impl Settings {
             );
         }
         let beside_us = std::env::current_exe()?.with_file_name("qtable");
-        Ok(Self {
+        let mut settings = Self {
             seconds: number("BENCH_SECONDS", 5)?,
             runs: number("BENCH_RUNS", 3)?.max(3) as usize,
             shape: Shape {
@@ -92,10 +95,25 @@ impl Settings {
                 tables: 40,
                 reservations: 300,
                 staff: 4,
+                guest_book: 0,
             },
             server_binary: std::env::var_os("QTABLE_BIN").map_or(beside_us, PathBuf::from),
             only,
-        })
+        };
+        // The 100,000 profiles take a while to index: only when searched.
+        if settings.wants_load(Load::GuestSearch) {
+            settings.shape.guest_book = 100_000;
+        }
+        Ok(settings)
+    }
+
+    /// Whether `load` is measured: all of the HTTP section, or that request,
+    /// or a request compared with it (so the two share one run).
+    fn wants_load(&self, load: Load) -> bool {
+        let compared = Load::ALL
+            .iter()
+            .any(|other| other.is_compared_with(load) && self.wants(other.slug()));
+        self.wants("http") || self.wants(load.slug()) || compared
     }
 
     fn wants(&self, part: &str) -> bool {
@@ -184,6 +202,12 @@ impl Database {
             "bench: seeding {} restaurants x {} tables x {} reservations",
             settings.shape.restaurants, settings.shape.tables, settings.shape.reservations
         );
+        if settings.shape.guest_book > 0 {
+            eprintln!(
+                "bench: and {} guest profiles in restaurant 1 (a few minutes)",
+                settings.shape.guest_book
+            );
+        }
         seed::seed(&pool, &settings.shape).await?;
         let postgres_version: String = sqlx::query_scalar("show server_version")
             .fetch_one(&pool)
@@ -262,25 +286,55 @@ impl Bench<'_> {
             tables: self.settings.shape.tables,
             work_dir: self.work_dir.to_path_buf(),
         };
-        let seconds = self.settings.seconds;
-        for load in Load::ALL {
-            if !self.settings.wants("http") && !self.settings.wants(load.slug()) {
-                continue;
+        let wanted: Vec<Load> = Load::ALL
+            .into_iter()
+            .filter(|&load| self.settings.wants_load(load))
+            .collect();
+        for group in paired(&wanted) {
+            let mut scripts = Vec::new();
+            for &load in &group {
+                let targets = self.targets_of(load);
+                let http_script = http_load::write_script(self.work_dir, load, targets)?;
+                scripts.push((http_script, floor.write_script(load)?));
             }
-            let http_script = http_load::write_script(self.work_dir, load, &self.targets)?;
-            let floor_script = floor.write_script(load)?;
-            for connections in [16, 64] {
-                eprintln!("bench: {} at {connections} connections", load.label());
-                let (mut ours, mut theirs) = (Vec::new(), Vec::new());
-                for _ in 0..self.settings.runs {
-                    let base = server.base_url();
-                    ours.push(http_load::run(&http_script, &base, connections, seconds)?);
-                    theirs.push(floor.run(&floor_script, connections, seconds)?);
+            for &connections in group[0].connections() {
+                let labels: Vec<&str> = group.iter().map(|load| load.label()).collect();
+                eprintln!("bench: {} at {connections} connections", labels.join(" | "));
+                let measured = self.runs_of(server, &floor, &scripts, connections)?;
+                for (&load, (ours, theirs)) in group.iter().zip(&measured) {
+                    report.http(load, connections, ours, theirs);
                 }
-                report.http(load, connections, &ours, &theirs);
             }
         }
         Ok(())
+    }
+
+    /// Each (wrk, pgbench) pair of scripts, run after run in turn, so the
+    /// machine's drift hits every load of a comparison alike.
+    fn runs_of(
+        &self,
+        server: &Server,
+        floor: &Floor,
+        scripts: &[(PathBuf, PathBuf)],
+        connections: u32,
+    ) -> anyhow::Result<Vec<(Vec<WrkRun>, Vec<FloorRun>)>> {
+        let (base, seconds) = (server.base_url(), self.settings.seconds);
+        let mut measured = vec![(Vec::new(), Vec::new()); scripts.len()];
+        for _ in 0..self.settings.runs {
+            for ((http_script, floor_script), (ours, theirs)) in scripts.iter().zip(&mut measured) {
+                ours.push(http_load::run(http_script, &base, connections, seconds)?);
+                theirs.push(floor.run(floor_script, connections, seconds)?);
+            }
+        }
+        Ok(measured)
+    }
+
+    /// The restaurants a load spreads over: search reads restaurant 1's book.
+    fn targets_of(&self, load: Load) -> &[Target] {
+        match load {
+            Load::GuestSearch => &self.targets[..1],
+            _ => &self.targets,
+        }
     }
 
     /// Delivery of live events to 1,000 sockets, spread over all restaurants
@@ -309,6 +363,19 @@ impl Bench<'_> {
         report.login(&runs);
         Ok(())
     }
+}
+
+/// `loads` in measuring groups: a load alone, or a baseline followed by the
+/// loads compared with it.
+fn paired(loads: &[Load]) -> Vec<Vec<Load>> {
+    loads
+        .iter()
+        .filter(|load| !loads.iter().any(|&base| load.is_compared_with(base)))
+        .map(|&base| {
+            let compared = loads.iter().filter(|load| load.is_compared_with(base));
+            std::iter::once(base).chain(compared.copied()).collect()
+        })
+        .collect()
 }
 
 /// Every seeded restaurant with a token for its owner's seeded session.

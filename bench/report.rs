@@ -20,6 +20,8 @@ pub struct Report {
     header: String,
     http: Vec<String>,
     rows: Vec<Row>,
+    /// Each load's req/s and p99 by connections, for the loads compared with it.
+    measured: Vec<(Load, u32, Figure, Figure)>,
 }
 
 impl Report {
@@ -43,6 +45,7 @@ impl Report {
             header,
             http: Vec::new(),
             rows: Vec::new(),
+            measured: Vec::new(),
         }
     }
 
@@ -93,6 +96,35 @@ impl Report {
                 Some(p99.median < 20.0 && errors == 0),
             );
         }
+        self.compare(load, connections, rps, p99);
+        self.measured.push((load, connections, rps, p99));
+    }
+
+    /// `load`'s req/s as a share of its baseline's in the same run.
+    fn compare(&mut self, load: Load, connections: u32, rps: Figure, p99: Figure) {
+        let Some((base, target)) = load.baseline() else {
+            return;
+        };
+        let Some(&(_, _, base_rps, base_p99)) = self
+            .measured
+            .iter()
+            .find(|(l, c, _, _)| *l == base && *c == connections)
+        else {
+            return;
+        };
+        let share = 100.0 * rps.median / base_rps.median;
+        self.row(
+            format!(
+                "{} at {connections} connections, share of {}",
+                load.label(),
+                base.label()
+            ),
+            format!(
+                "{share:.0}% ({rps} against {base_rps} req/s; p99 {p99} against {base_p99} ms)"
+            ),
+            &format!(">= {target:.0}%"),
+            Some(share >= target),
+        );
     }
 
     pub fn live(&mut self, scenario: &str, rounds: &[LiveRound]) {

@@ -10,6 +10,8 @@ pub struct Shape {
     pub tables: u32,
     pub reservations: u32,
     pub staff: u32,
+    /// Guest profiles in restaurant 1's book, for the search figure (0: none).
+    pub guest_book: u32,
 }
 
 pub const PASSWORD: &str = "bench-password";
@@ -18,6 +20,14 @@ pub const FIRST_DAY: &str = "2026-12-01";
 /// The day whose reservations the "GET reservations of a day" load reads.
 pub const BUSY_DAY: &str = "2026-12-03";
 pub const TIMEZONE: &str = "Europe/Paris";
+/// The day whose reservations are all linked to guest profiles. It holds as
+/// many reservations as `BUSY_DAY`, whose are linked to none, so the two day
+/// lists differ only by the guest summaries.
+pub const GUEST_DAY: &str = "2026-12-04";
+/// What the guest search load types, lower case as the server compares it,
+/// each matching the seeded book: a surname prefix, a full name with two
+/// letters swapped, the last seven digits of a phone number, an email's start.
+pub const SEARCHES: [&str; 4] = ["black", "olivia ashfrod", "3592398", "emma.stan"];
 
 /// The login email of staff member `k` (1 is the owner) of restaurant `n`.
 pub fn email(n: u32, k: u32) -> String {
@@ -70,6 +80,135 @@ pub async fn seed(pool: &PgPool, shape: &Shape) -> anyhow::Result<()> {
             .execute(pool)
             .await?;
     }
+    link_guest_day(pool).await?;
+    if shape.guest_book > 0 {
+        seed_guest_book(pool, shape.guest_book).await?;
+    }
     sqlx::query("analyze").execute(pool).await?;
     Ok(())
+}
+
+/// Gives every reservation of `GUEST_DAY` a profile of its own, with a
+/// history, tags and restrictions, so each row of that day's list carries a
+/// full guest summary.
+async fn link_guest_day(pool: &PgPool) -> anyhow::Result<()> {
+    let on_the_day = "reservation_time >= $1::date::timestamp at time zone $2
+         and reservation_time < ($1::date + 1)::timestamp at time zone $2";
+    let profiles = format!(
+        "insert into guest_profiles (id, restaurant_id, first_name, last_name, prior_visit_count, tags, dietary_restrictions)
+         select md5('g' || id)::uuid, restaurant_id, 'Guest', substr(guest_name, 7), party_size * 3,
+                (array['{{vip,regular}}', '{{regular}}', '{{}}'])[party_size % 3 + 1]::text[],
+                case when party_size % 2 = 0 then array['gluten-free', 'nut allergy'] else '{{}}' end
+         from reservations where {on_the_day}"
+    );
+    // The link fires the history trigger, which fills the profile's counts.
+    let links = format!(
+        "update reservations set guest_profile_id = md5('g' || id)::uuid where {on_the_day}"
+    );
+    for sql in [profiles, links] {
+        // Composed of the constant fragments above only.
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(GUEST_DAY)
+            .bind(TIMEZONE)
+            .execute(pool)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Common first names; with `LAST_NAME_STEMS` and `LAST_NAME_ENDINGS`
+/// every profile of the book is a different person.
+#[rustfmt::skip]
+const FIRST_NAMES: [&str; 200] = [
+    "Olivia", "Emma", "Charlotte", "Amelia", "Sophia", "Mia", "Isabella", "Ava", "Evelyn", "Luna",
+    "Harper", "Sofia", "Camila", "Eleanor", "Elizabeth", "Violet", "Scarlett", "Emily", "Hazel", "Lily",
+    "Gianna", "Aurora", "Penelope", "Aria", "Nora", "Chloe", "Ellie", "Mila", "Avery", "Layla",
+    "Abigail", "Ella", "Isla", "Eliana", "Nova", "Madison", "Zoe", "Ivy", "Grace", "Lucy",
+    "Willow", "Emilia", "Riley", "Naomi", "Victoria", "Stella", "Elena", "Hannah", "Valentina", "Maya",
+    "Zoey", "Delilah", "Leah", "Lainey", "Lillian", "Paisley", "Genesis", "Madelyn", "Sadie", "Sophie",
+    "Leilani", "Addison", "Natalie", "Josephine", "Alice", "Ruby", "Claire", "Kinsley", "Everly", "Emery",
+    "Adeline", "Kennedy", "Maeve", "Audrey", "Autumn", "Athena", "Eden", "Iris", "Anna", "Eloise",
+    "Jade", "Maria", "Caroline", "Brooklyn", "Quinn", "Aaliyah", "Vivian", "Liliana", "Gabriella", "Hailey",
+    "Sarah", "Savannah", "Cora", "Madeline", "Parker", "Serenity", "Piper", "Margaret", "Rose", "Julia",
+    "Liam", "Noah", "Oliver", "James", "Elijah", "Mateo", "Theodore", "Henry", "Lucas", "William",
+    "Benjamin", "Levi", "Sebastian", "Jack", "Ezra", "Michael", "Daniel", "Leo", "Owen", "Samuel",
+    "Hudson", "Alexander", "Asher", "Luca", "Ethan", "John", "David", "Jackson", "Joseph", "Mason",
+    "Luke", "Matthew", "Julian", "Dylan", "Elias", "Jacob", "Maverick", "Gabriel", "Logan", "Aiden",
+    "Thomas", "Isaac", "Miles", "Grayson", "Santiago", "Anthony", "Wyatt", "Carter", "Jayden", "Ezekiel",
+    "Caleb", "Cooper", "Josiah", "Charles", "Christopher", "Isaiah", "Nolan", "Cameron", "Nathan", "Joshua",
+    "Kai", "Waylon", "Angel", "Lincoln", "Andrew", "Roman", "Adrian", "Aaron", "Wesley", "Ian",
+    "Thiago", "Axel", "Brooks", "Bennett", "Weston", "Rowan", "Christian", "Theo", "Beau", "Eli",
+    "Silas", "Jonathan", "Ryan", "Leonardo", "Walker", "Jaxon", "Micah", "Everett", "Robert", "Enzo",
+    "Declan", "Jeremiah", "Jose", "Colton", "Luka", "Easton", "Landon", "Jordan", "Amir", "Gael",
+];
+#[rustfmt::skip]
+const LAST_NAME_STEMS: [&str; 50] = [
+    "Ash", "Black", "Brad", "Brook", "Bur", "Cal", "Clay", "Cole", "Crom", "Dal",
+    "Dun", "East", "Elm", "Fair", "Fox", "Gold", "Green", "Hart", "Hay", "Hol",
+    "Kings", "Lang", "Lock", "Mar", "Mid", "Mill", "Moor", "New", "North", "Oak",
+    "Pen", "Ral", "Red", "Rock", "Rose", "Ry", "Sand", "Shel", "South", "Stan",
+    "Stock", "Sut", "Thorn", "Wake", "Wal", "West", "White", "Whit", "Wil", "Win",
+];
+#[rustfmt::skip]
+const LAST_NAME_ENDINGS: [&str; 10] = [
+    "ley", "ton", "field", "wood", "well", "ford", "by", "worth", "more", "ham",
+];
+
+/// `size` distinct guests in restaurant 1, each with a unique email
+/// (first.last at one of five providers) and a unique E.164 phone number.
+/// The table's trigger fills the search index row by row, as for a guest
+/// added over HTTP.
+async fn seed_guest_book(pool: &PgPool, size: u32) -> anyhow::Result<()> {
+    let last_names: Vec<String> = LAST_NAME_STEMS
+        .iter()
+        .flat_map(|stem| {
+            LAST_NAME_ENDINGS
+                .iter()
+                .map(move |ending| format!("{stem}{ending}"))
+        })
+        .collect();
+    // 7919 is prime to 10^7, so `n * 7919 % 10^7` is a different local
+    // number for every n, spread over all the digits.
+    sqlx::query(
+        "insert into guest_profiles (restaurant_id, first_name, last_name, phone, email, tags)
+         select md5('r1')::uuid, first_name, last_name,
+                '+1' || (array['202', '312', '415', '617', '718'])[n % 5 + 1]
+                     || lpad((n::bigint * 7919 % 10000000)::text, 7, '0'),
+                lower(first_name || '.' || last_name) || '@'
+                     || (array['gmail.com', 'yahoo.com', 'outlook.com', 'icloud.com', 'proton.me'])[n / 7 % 5 + 1],
+                case when n % 20 = 0 then array['vip'] when n % 5 = 0 then array['regular'] else '{}' end
+         from generate_series(0, $1 - 1) n,
+              lateral (select $2::text[] as firsts, $3::text[] as lasts) lists,
+              lateral (select firsts[n % cardinality(firsts) + 1] as first_name,
+                              lasts[n / cardinality(firsts) % cardinality(lasts) + 1] as last_name) names",
+    )
+    .bind(size as i32)
+    .bind(&FIRST_NAMES[..])
+    .bind(&last_names)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    /// Emails are first.last, so the pairs must all differ.
+    #[test]
+    fn every_first_and_last_name_of_the_book_differs() {
+        let firsts: HashSet<_> = FIRST_NAMES.iter().collect();
+        let lasts: HashSet<String> = LAST_NAME_STEMS
+            .iter()
+            .flat_map(|stem| {
+                LAST_NAME_ENDINGS
+                    .iter()
+                    .map(move |end| format!("{stem}{end}"))
+            })
+            .map(|name| name.to_lowercase())
+            .collect();
+        assert_eq!(firsts.len() * lasts.len(), 100_000);
+    }
 }
