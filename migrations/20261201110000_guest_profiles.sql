@@ -72,6 +72,18 @@ create table guest_profile_terms (
 -- A profile's own terms, for reindexing it and for the cascade.
 create index guest_profile_terms_profile_idx on guest_profile_terms (restaurant_id, profile_id);
 
+-- The trigrams a search for `q` looks up. Every word has one "  x" trigram
+-- (its first letter), shared with a large part of the book; beyond a
+-- one-letter query they add cost and no precision, so they are left out.
+create function app.search_grams(q text) returns text[]
+    language sql immutable
+    as $$
+    select array(
+        select gram from unnest(show_trgm(q)) as gram
+        where char_length(trim(q)) < 2 or gram not like '  _'
+    )
+$$;
+
 create function app.index_guest_profile() returns trigger
     language plpgsql
     as $$

@@ -57,8 +57,12 @@ statements! {
          order by sort_name, id
          limit $3"
     );
-    /// Profiles sharing enough of the query's trigrams, the most shared
-    /// first, then the closest words; after the cursor's (score, id).
+    /// Profiles sharing a quarter of the query's trigrams or more (a typo
+    /// costs two or three of them): the 500 sharing the
+    /// most are ranked by shared trigrams, then by the closest words; the
+    /// page starts after the cursor's (score, id). The cap bounds the
+    /// ranking work for a query common in the book (a search pages through
+    /// its 500 best matches).
     SEARCH_PROFILES = concat!(
         "select ", profile_columns!(), ", score::text as cursor_key
          from (
@@ -66,9 +70,11 @@ statements! {
              from (
                  select profile_id, count(*) as shared
                  from guest_profile_terms
-                 where term = any(show_trgm($1))
+                 where term = any(app.search_grams($1))
                  group by profile_id
-                 having count(*) >= greatest(1, ceil(0.3 * cardinality(show_trgm($1))))
+                 having count(*) >= greatest(1, floor(0.25 * cardinality(app.search_grams($1))))
+                 order by count(*) desc, profile_id
+                 limit 500
              ) h
              join guest_profiles p on p.id = h.profile_id
              where p.erased_at is null
