@@ -19,6 +19,12 @@ pub enum EventKind {
     StaffUpdate,
     StaffDelete,
     RestaurantUpdate,
+    /// The host-stand engine's, on `/restaurants/{id}/live` only.
+    WaitlistUpdate,
+    TurnTimesUpdate,
+    TableCombinationUpdate,
+    TableCombinationDelete,
+    ServerAssignmentsUpdate,
 }
 
 impl EventKind {
@@ -30,6 +36,11 @@ impl EventKind {
             Self::StaffUpdate => "staff_update",
             Self::StaffDelete => "staff_delete",
             Self::RestaurantUpdate => "restaurant_update",
+            Self::WaitlistUpdate => "waitlist_update",
+            Self::TurnTimesUpdate => "turn_times_update",
+            Self::TableCombinationUpdate => "table_combination_update",
+            Self::TableCombinationDelete => "table_combination_delete",
+            Self::ServerAssignmentsUpdate => "server_assignments_update",
         }
     }
 
@@ -51,7 +62,9 @@ impl TryFrom<String> for EventKind {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, sqlx::FromRow)]
 pub struct Event {
     /// `table_update`, `table_delete`, `reservation_update`, `staff_update`,
-    /// `staff_delete` or `restaurant_update`.
+    /// `staff_delete`, `restaurant_update`, or the host-stand engine's
+    /// `waitlist_update`, `turn_times_update`, `table_combination_update`,
+    /// `table_combination_delete`, `server_assignments_update`.
     #[serde(rename = "type")]
     #[sqlx(rename = "type", try_from = "String")]
     #[schema(value_type = String)]
@@ -93,6 +106,8 @@ mod tests {
             EventKind::TableUpdate,
             EventKind::StaffDelete,
             EventKind::RestaurantUpdate,
+            EventKind::WaitlistUpdate,
+            EventKind::TableCombinationDelete,
         ] {
             assert_eq!(EventKind::try_from(kind.as_str().to_owned()), Ok(kind));
         }

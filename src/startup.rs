@@ -31,7 +31,7 @@ use crate::{
     config::{Config, CorsOrigins},
     docs,
     error::ApiError,
-    health,
+    floor, health,
     http::{extract::MAX_BODY_BYTES, parse_errors::WithErrorBodies},
     journal, live, reservations, restaurants, staff,
     state::AppState,
@@ -133,6 +133,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(staff::router())
         .merge(tables::router())
         .merge(reservations::router())
+        .merge(floor::router())
         .merge(journal::router())
         .merge(live::router())
 }

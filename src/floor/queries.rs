@@ -1,7 +1,15 @@
 //! Seating's SQL: locking, taking and freeing tables, and the reservation
 //! writes that go with them, all inside the tenant transaction.
 
+use chrono::{DateTime, Utc};
+use sqlx::types::Json;
 use uuid::Uuid;
+
+use super::{
+    quote::{FloorCombination, Hold},
+    snapshot::{TableRow, Waiting},
+    turn_times::model::TurnTimes,
+};
 
 use crate::{
     db::{TenantTx, statements},
@@ -15,9 +23,19 @@ use crate::{
 
 statements! {
     LOCK_TABLE = concat!("select ", table_columns!(), " from dining_tables where id = $1 for update");
-    LOCK_TABLE_OF_GUEST = concat!(
-        "select ", table_columns!(), " from dining_tables where current_guest_id = $1 for update"
+    /// Rows are locked in id order, as `LOCK_TABLES` locks them, so two
+    /// parties taking overlapping tables never wait on each other in a cycle.
+    LOCK_TABLES_OF_GUEST = concat!(
+        "select ", table_columns!(), " from dining_tables where current_guest_id = $1 order by id for update"
     );
+    LOCK_TABLES = concat!(
+        "select ", table_columns!(), " from dining_tables where id = any($1) order by id for update"
+    );
+    /// Read-locked: a combination's members cannot change under a seating.
+    LOCK_COMBINATION = "select table_ids, max_capacity, name from table_combinations where id = $1 for share";
+    OPEN_SEATINGS = "insert into seatings (restaurant_id, reservation_id, table_id)
+         select $1, $2, unnest($3::uuid[])";
+    CLOSE_SEATINGS = "update seatings set released_at = now() where reservation_id = $1 and released_at is null";
     /// Seats `$2` at the table (occupied), or with null frees it (available).
     SET_GUEST = concat!(
         "update dining_tables set
@@ -38,6 +56,8 @@ statements! {
              contact_info = coalesce($5, contact_info),
              notes = coalesce($6, notes),
              assigned_table_id = coalesce($7, assigned_table_id),
+             assigned_combination_id = case when $13::uuid is not null then $13
+                 when $7::uuid is not null then null else assigned_combination_id end,
              status = coalesce($8, status),
              check_in_time = case when $9 then coalesce(check_in_time, now()) else check_in_time end,
              seated_time = case when $10 then now() else seated_time end,
@@ -47,9 +67,50 @@ statements! {
          where id = $1
          returning ", reservation_columns!()
     );
+    /// Reservations assigned to the table, alone or in a combination, lose the assignment.
+    /// Stores a walk-in's quote, part of the write that added it (no new version).
+    SET_QUOTE = concat!(
+        "update reservations set quoted_wait_minutes = $2, quoted_at = now() where id = $1
+         returning ", reservation_columns!()
+    );
+    /// The floor in one round trip, as JSON: the clock, every table with the
+    /// party at it, the combinations, the turn times, the day's upcoming
+    /// reservations that hold tables, and the walk-in queue in order.
+    /// Walk-ins of more than a day ago are not waiting any more.
+    SNAPSHOT = "select now(),
+         (select coalesce(jsonb_agg(jsonb_build_object(
+              'id', t.id, 'number', t.table_number, 'capacity', t.capacity, 'status', t.status,
+              'guestId', t.current_guest_id,
+              'section', t.section, 'partySize', coalesce(r.party_size, t.capacity),
+              -- Occupied by hand, with no party: since its last change.
+              'seatedAt', coalesce(r.seated_time, case when t.status = 'occupied' then t.updated_at end))), '[]')
+          from dining_tables t left join reservations r on r.id = t.current_guest_id),
+         (select coalesce(jsonb_agg(jsonb_build_object(
+              'id', c.id, 'tableIds', c.table_ids, 'minCapacity', c.min_capacity, 'maxCapacity', c.max_capacity)), '[]')
+          from table_combinations c),
+         (select jsonb_build_object('defaultMinutes', default_minutes, 'byPartySize', by_party_size) from turn_times),
+         (select coalesce(jsonb_agg(jsonb_build_object(
+              'at', r.reservation_time, 'partySize', r.party_size,
+              'tableIds', coalesce((select c.table_ids from table_combinations c where c.id = r.assigned_combination_id),
+                                   array[r.assigned_table_id]))), '[]')
+          from reservations r
+          where r.booked_at > now() - interval '1 hour' and r.booked_at < now() + interval '1 day'
+            and r.reservation_time is not null and r.assigned_table_id is not null
+            and r.status in ('confirmed', 'runningLate', 'arrived', 'partiallyArrived', 'waitlist')),
+         (select coalesce(jsonb_agg(jsonb_build_object(
+              'id', r.id, 'guestName', r.guest_name, 'partySize', r.party_size, 'joinedAt', r.created_at,
+              'quotedWaitMinutes', r.quoted_wait_minutes, 'quotedAt', r.quoted_at) order by r.booked_at, r.id), '[]')
+          from reservations r
+          where r.booked_at > now() - interval '1 day' and r.reservation_time is null
+            and r.status in ('waitlist', 'confirmed', 'runningLate', 'arrived', 'partiallyArrived'))";
     UNASSIGN_TABLE = concat!(
-        "update reservations set assigned_table_id = null, version = version + 1, updated_at = now()
+        "update reservations set
+             assigned_table_id = case when assigned_table_id = $1 then null else assigned_table_id end,
+             assigned_combination_id = null,
+             version = version + 1,
+             updated_at = now()
          where assigned_table_id = $1
+            or assigned_combination_id in (select id from table_combinations where $1 = any(table_ids))
          returning ", reservation_columns!()
     );
 }
@@ -71,24 +132,64 @@ pub async fn lock_table(tx: &mut TenantTx, id: Uuid) -> ApiResult<Option<Table>>
         .await?)
 }
 
-/// The table `guest` is seated at, locked, if any.
-pub async fn lock_table_of_guest(tx: &mut TenantTx, guest: Uuid) -> ApiResult<Option<Table>> {
-    Ok(sqlx::query_as(LOCK_TABLE_OF_GUEST)
+/// The tables `guest` is seated at, locked.
+pub async fn lock_tables_of_guest(tx: &mut TenantTx, guest: Uuid) -> ApiResult<Vec<Table>> {
+    Ok(sqlx::query_as(LOCK_TABLES_OF_GUEST)
         .bind(guest)
+        .fetch_all(tx.conn())
+        .await?)
+}
+
+/// The tables with these ids, locked (missing ones are simply absent).
+pub async fn lock_tables(tx: &mut TenantTx, ids: &[Uuid]) -> ApiResult<Vec<Table>> {
+    Ok(sqlx::query_as(LOCK_TABLES)
+        .bind(ids)
+        .fetch_all(tx.conn())
+        .await?)
+}
+
+/// A combination's members (natural order), maximum capacity and name, read-locked.
+pub async fn lock_combination(
+    tx: &mut TenantTx,
+    id: Uuid,
+) -> ApiResult<Option<(Vec<Uuid>, i32, String)>> {
+    Ok(sqlx::query_as(LOCK_COMBINATION)
+        .bind(id)
         .fetch_optional(tx.conn())
         .await?)
 }
 
 pub async fn set_guest(tx: &mut TenantTx, id: Uuid, guest: Option<Uuid>) -> ApiResult<Table> {
-    sqlx::query_as(SET_GUEST)
+    Ok(sqlx::query_as(SET_GUEST)
         .bind(id)
         .bind(guest)
         .fetch_one(tx.conn())
+        .await?)
+}
+
+/// Opens a seating of `guest` at each table: the unique index on open
+/// seatings refuses a table another party holds.
+pub async fn open_seatings(tx: &mut TenantTx, guest: Uuid, tables: &[Uuid]) -> ApiResult<()> {
+    let restaurant_id = tx.restaurant_id();
+    sqlx::query(OPEN_SEATINGS)
+        .bind(restaurant_id)
+        .bind(guest)
+        .bind(tables)
+        .execute(tx.conn())
         .await
         .map_err(on_constraint(
-            "dining_tables_current_guest_key",
+            "seatings_one_party_per_table",
             table_occupied,
-        ))
+        ))?;
+    Ok(())
+}
+
+pub async fn close_seatings(tx: &mut TenantTx, guest: Uuid) -> ApiResult<()> {
+    sqlx::query(CLOSE_SEATINGS)
+        .bind(guest)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
 }
 
 /// The reservation, locked until commit.
@@ -99,11 +200,18 @@ pub async fn lock_reservation(tx: &mut TenantTx, id: Uuid) -> ApiResult<Option<R
         .await?)
 }
 
-/// A status change as the lifecycle allowed it, and the table seating uses.
+/// A status change as the lifecycle allowed it.
 pub struct StatusUpdate {
     pub status: ReservationStatus,
     pub effects: Effects,
+}
+
+/// Where the party is to sit: a table (a combination's first member) and
+/// the combination, when one is named; `None`s keep the current assignment.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Assignment {
     pub table_id: Option<Uuid>,
+    pub combination_id: Option<Uuid>,
 }
 
 pub async fn update_reservation(
@@ -111,6 +219,7 @@ pub async fn update_reservation(
     id: Uuid,
     change: &UpdateReservation,
     status: Option<&StatusUpdate>,
+    assignment: Assignment,
 ) -> ApiResult<Reservation> {
     let effects = status.map(|s| s.effects).unwrap_or_default();
     sqlx::query_as(UPDATE_RESERVATION)
@@ -120,18 +229,42 @@ pub async fn update_reservation(
         .bind(change.reservation_time)
         .bind(change.contact_info.as_deref())
         .bind(change.notes.as_deref())
-        .bind(status.and_then(|s| s.table_id).or(change.assigned_table_id))
+        .bind(assignment.table_id)
         .bind(status.map(|s| s.status))
         .bind(effects.set_check_in)
         .bind(effects.seat)
         .bind(effects.finish)
         .bind(effects.reopen)
+        .bind(assignment.combination_id)
         .fetch_one(tx.conn())
         .await
         .map_err(on_constraint(
             "reservations_one_seated_per_table",
             table_occupied,
         ))
+}
+
+pub async fn set_quote(tx: &mut TenantTx, id: Uuid, minutes: i32) -> ApiResult<Reservation> {
+    Ok(sqlx::query_as(SET_QUOTE)
+        .bind(id)
+        .bind(minutes)
+        .fetch_one(tx.conn())
+        .await?)
+}
+
+/// The snapshot's columns: the clock, then each part as JSON (turn times
+/// `None` until set).
+pub type SnapshotRow = (
+    DateTime<Utc>,
+    Json<Vec<TableRow>>,
+    Json<Vec<FloorCombination>>,
+    Option<Json<TurnTimes>>,
+    Json<Vec<Hold>>,
+    Json<Vec<Waiting>>,
+);
+
+pub async fn snapshot(tx: &mut TenantTx) -> ApiResult<SnapshotRow> {
+    Ok(sqlx::query_as(SNAPSHOT).fetch_one(tx.conn()).await?)
 }
 
 /// Clears the assignment of every reservation to a table about to be deleted.

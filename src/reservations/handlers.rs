@@ -15,7 +15,7 @@ use super::{
     lifecycle::ReservationStatus,
     model::{
         CreateReservation, Reservation, ReservationQuery, UpdateReservation, validate_fields,
-        validate_reservation_time,
+        validate_quote, validate_reservation_time,
     },
     queries,
 };
@@ -89,8 +89,9 @@ fn initial_status(new: &CreateReservation) -> Result<(ReservationStatus, bool), 
 }
 
 /// Books a reservation, or adds a walk-in (no `reservationTime`) to the queue.
-/// `status: "seated"` with `assignedTableId` seats a walk-in at once.
-/// Honours `Idempotency-Key`.
+/// A walk-in is quoted as it joins (`quotedWaitMinutes`, `quotedAt`: the
+/// host's own quote if given, else the engine's). `status: "seated"` with
+/// `assignedTableId` seats a walk-in at once. Honours `Idempotency-Key`.
 #[utoipa::path(post, path = "/restaurants/{restaurant_id}/reservations", tag = "reservations", security(("bearer" = [])),
     params(RestaurantId, ("Idempotency-Key" = Option<String>, Header)), request_body = CreateReservation,
     responses((status = 201, body = Reservation), (status = 409, body = ErrorBody)))]
@@ -108,12 +109,17 @@ pub async fn create_reservation(
         new.notes.as_deref(),
     )?;
     validate_reservation_time(new.reservation_time, Utc::now())?;
+    validate_quote(new.quoted_wait_minutes)?;
     let (status, seat_now) = initial_status(new)?;
     let mut tenant = user.open(&state, restaurant_id).await?;
     if let Some(replay) = request.replay(tenant.tx()).await? {
         return Ok(replay);
     }
     let mut reservation = queries::insert_reservation(tenant.tx(), new, status).await?;
+    if reservation.is_walk_in() && !seat_now {
+        let quote = new.quoted_wait_minutes;
+        reservation = floor::waitlist::quote_walk_in(&mut tenant, reservation, quote).await?;
+    }
     journal(&mut tenant, "reservation.create", None, &reservation).await?;
     if seat_now {
         let seat = UpdateReservation {

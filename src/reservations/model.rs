@@ -17,7 +17,11 @@ use crate::{
 macro_rules! reservation_columns {
     () => {
         "id, guest_name, party_size, status, reservation_time, check_in_time, seated_time, \
-         finished_time, assigned_table_id, contact_info, notes, created_at, updated_at, version"
+         finished_time, assigned_table_id, contact_info, notes, created_at, updated_at, version, \
+         assigned_combination_id, quoted_wait_minutes, quoted_at, \
+         case when assigned_combination_id is null then array_remove(array[assigned_table_id], null) \
+         else coalesce((select c.table_ids from table_combinations c where c.id = assigned_combination_id), \
+         array_remove(array[assigned_table_id], null)) end as assigned_table_ids"
     };
 }
 pub(crate) use reservation_columns;
@@ -42,6 +46,26 @@ pub struct Reservation {
     pub updated_at: WireTime,
     #[serde(skip)]
     pub version: i32,
+    /// Every table the party holds or is assigned, in natural order: a
+    /// combination's members, or `[assignedTableId]`. Omitted when empty,
+    /// so an unassigned reservation keeps the contract's exact key set.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub assigned_table_ids: Vec<Uuid>,
+    /// The table combination the party is assigned to (omitted when none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assigned_combination_id: Option<Uuid>,
+    /// The wait quoted to a walk-in when it joined the queue (omitted when none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quoted_wait_minutes: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quoted_at: Option<WireTime>,
+}
+
+impl Reservation {
+    /// A walk-in has no reservation time.
+    pub fn is_walk_in(&self) -> bool {
+        self.reservation_time.is_none()
+    }
 }
 
 impl Versioned for Reservation {
@@ -82,6 +106,9 @@ pub struct CreateReservation {
     pub assigned_table_id: Option<Uuid>,
     #[serde(default, alias = "allow_over_capacity")]
     pub allow_over_capacity: bool,
+    /// A walk-in's quote as the host gave it, instead of the engine's.
+    #[serde(alias = "quoted_wait_minutes")]
+    pub quoted_wait_minutes: Option<i32>,
 }
 
 /// Any subset of fields; a `status` change follows the lifecycle rules.
@@ -104,9 +131,25 @@ pub struct UpdateReservation {
     pub notes: Option<String>,
     #[serde(alias = "assigned_table_id")]
     pub assigned_table_id: Option<Uuid>,
+    /// Seat (or assign) the party at every table of this combination; wins
+    /// over `assignedTableId`.
+    #[serde(alias = "assigned_combination_id")]
+    pub assigned_combination_id: Option<Uuid>,
     /// Seat a party larger than the table's capacity.
     #[serde(default, alias = "allow_over_capacity")]
     pub allow_over_capacity: bool,
+}
+
+/// A host's own quote: zero to a day.
+pub fn validate_quote(minutes: Option<i32>) -> Result<(), FieldError> {
+    match minutes {
+        Some(m) if !(0..=1440).contains(&m) => Err(FieldError::body(
+            "quotedWaitMinutes",
+            "must be between 0 and 1440",
+            "value_error",
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Field limits shared by create and update.

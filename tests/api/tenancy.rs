@@ -35,8 +35,20 @@ async fn two_tenants(app: &TestApp) -> (Account, Account) {
         let spare = json!({"tableNumber": "B1", "capacity": 2});
         let retried = app.post_table_with_key(owner, "k1", &spare).await;
         assert_eq!(retried.status, 201);
+        host_stand_rows(app, owner, &table, &retried.body).await;
     }
     (a, b)
+}
+
+/// A row in each of the host-stand engine's tables (seatings come with the seating above).
+async fn host_stand_rows(app: &TestApp, owner: &Account, table: &Value, spare: &Value) {
+    let times = json!({"defaultMinutes": 90, "byPartySize": [{"maxPartySize": 2, "minutes": 60}]});
+    assert_eq!(app.put_turn_times(owner, &times).await.status, 200);
+    let pair = json!({"name": "A1+B1", "tableIds": [id(table), id(spare)]});
+    assert_eq!(app.post_combination(owner, &pair).await.status, 201);
+    let sections = json!([{"section": "Main Dining", "userId": owner.user_id}]);
+    let assigned = app.put_server_assignments(owner, &sections).await;
+    assert_eq!(assigned.status, 200, "{}", assigned.body);
 }
 
 /// B's token on A's restaurant: every helper called `by` it sends B's token
