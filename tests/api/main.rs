@@ -4,6 +4,8 @@
 mod helpers;
 
 mod auth;
+mod combinations;
+mod day_report;
 mod docs;
 mod errors;
 mod hardening;
@@ -11,9 +13,12 @@ mod health;
 mod input_edge;
 mod live;
 mod reservations;
+mod servers;
 mod service;
 mod staff;
 mod statements;
 mod tables;
 mod tenancy;
 mod transactions;
+mod turn_times;
+mod waitlist;

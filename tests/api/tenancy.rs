@@ -239,6 +239,19 @@ async fn every_endpoint(
         app.put_staff(by, member, &json!({"firstName": "Hijacked"}))
             .await,
         app.delete_staff(by, member).await,
+        app.get_turn_times(by).await,
+        app.put_turn_times(by, &json!({"defaultMinutes": 60})).await,
+        app.get_suggested_turn_times(by).await,
+        app.get_quote(by, 2).await,
+        app.get_waitlist(by).await,
+        app.get_combinations(by).await,
+        app.post_combination(by, &json!({"name": "X", "tableIds": [table, reservation]}))
+            .await,
+        app.get_server_assignments(by).await,
+        app.put_server_assignments(by, &json!([])).await,
+        app.get_servers(by).await,
+        app.get_seating_suggestions(by, 2).await,
+        app.get_day_report(by, "2026-12-01").await,
     ]
 }
 

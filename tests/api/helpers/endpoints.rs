@@ -251,6 +251,11 @@ impl TestApp {
         self.get_by(by, "/turn-times/suggested").await
     }
 
+    /// A `GET` of any path under `by`'s restaurant, for malformed queries.
+    pub async fn get_by_path(&self, by: &Account, rest: &str) -> Reply {
+        self.get_by(by, rest).await
+    }
+
     pub async fn get_quote(&self, by: &Account, party_size: i32) -> Reply {
         self.get_by(by, &format!("/waitlist/quote?partySize={party_size}"))
             .await
@@ -305,7 +310,10 @@ impl TestApp {
         let request = self.by(Method::GET, by, &path).header("accept", "text/csv");
         let response = request.send().await.expect("request");
         let status = response.status().as_u16();
-        let kind = response.headers()["content-type"].to_str().unwrap().to_owned();
+        let kind = response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_owned();
         (status, kind, response.text().await.unwrap())
     }
 }
