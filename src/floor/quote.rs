@@ -288,11 +288,11 @@ mod tests {
     /// A name, the floor, the queue's party sizes, and the waits expected.
     type Case = (&'static str, Floor, Vec<i32>, Vec<Option<i32>>);
 
-    #[test]
-    fn the_queue_replays_into_the_expected_waits() {
+    /// The floors of the table below: each named case, its queue and its waits.
+    fn cases() -> Vec<Case> {
         let two_busy_fours = || floor(vec![table(1, 4, Some((0, 4))), table(2, 4, Some((0, 4)))]);
         let pair = || vec![table(1, 4, None), table(2, 4, None)];
-        let cases: Vec<Case> = vec![
+        vec![
             (
                 "no table fits",
                 floor(vec![table(1, 2, None)]),
@@ -386,8 +386,12 @@ mod tests {
                 vec![2],
                 vec![Some(30)],
             ),
-        ];
-        for (name, floor, queue, expected) in cases {
+        ]
+    }
+
+    #[test]
+    fn the_queue_replays_into_the_expected_waits() {
+        for (name, floor, queue, expected) in cases() {
             let waits: Vec<Option<i32>> = replay(&floor, queue)
                 .into_iter()
                 .map(|e| e.map(|e| minutes_until(now(), e.seat_at)))

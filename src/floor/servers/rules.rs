@@ -6,7 +6,10 @@ use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 use super::model::{Server, Suggestion};
-use crate::floor::{quote::Plan, snapshot::Snapshot};
+use crate::floor::{
+    quote::{Place, Plan},
+    snapshot::Snapshot,
+};
 
 /// A section's server for the day, with their name.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -83,7 +86,6 @@ pub fn servers(
 /// combinations need kept for last, then the server with the fewest covers.
 pub fn suggestions(snapshot: &Snapshot, servers: &[Server], party_size: i32) -> Vec<Suggestion> {
     let plan = Plan::new(&snapshot.floor);
-    let now = snapshot.floor.now;
     let combined: HashSet<usize> = plan
         .places
         .iter()
@@ -94,43 +96,17 @@ pub fn suggestions(snapshot: &Snapshot, servers: &[Server], party_size: i32) -> 
         .iter()
         .flat_map(|s| s.sections.iter().map(move |section| (section.as_str(), s)))
         .collect();
+    let free_now = |place: &Place| plan.start(place, party_size) == Some(snapshot.floor.now);
     let mut ranked: Vec<_> = plan
         .places
         .iter()
         .enumerate()
-        .filter(|(_, place)| place.fits(party_size) && plan.start(place, party_size) == Some(now))
+        .filter(|(_, place)| place.fits(party_size) && free_now(place))
         .map(|(index, place)| {
             let first = place.members[0];
             let section = snapshot.labels[first].section.as_deref();
             let server = section.and_then(|s| server_of.get(s).copied());
             let kept = place.combination.is_none() && combined.contains(&first);
-            let numbers: Vec<&str> = place
-                .members
-                .iter()
-                .map(|&m| snapshot.labels[m].number.as_str())
-                .collect();
-            let mut reasons = vec![match place.combination {
-                None => format!("a single table ({})", numbers[0]),
-                Some(_) => format!("a combination of {}", numbers.join(" + ")),
-            }];
-            reasons.push(format!(
-                "seats {} for a party of {party_size}",
-                place.capacity
-            ));
-            if place.combination.is_none() {
-                reasons.push(if kept {
-                    "part of a combination, so kept for last".to_owned()
-                } else {
-                    "no combination needs it".to_owned()
-                });
-            }
-            reasons.push(match server {
-                Some(s) => format!(
-                    "{} {} has {} covers now",
-                    s.first_name, s.last_name, s.covers_now
-                ),
-                None => "no server is assigned to its section".to_owned(),
-            });
             let covers = server.map_or(i64::MAX, |s| s.covers_now);
             let key = (
                 place.combination.is_some(),
@@ -148,7 +124,7 @@ pub fn suggestions(snapshot: &Snapshot, servers: &[Server], party_size: i32) -> 
                 combination_id: place.combination.map(|c| snapshot.floor.combinations[c].id),
                 capacity: place.capacity,
                 server_id: server.map(|s| s.user_id),
-                reasons,
+                reasons: reasons(snapshot, place, party_size, kept, server),
             };
             (key, suggestion)
         })
@@ -158,6 +134,44 @@ pub fn suggestions(snapshot: &Snapshot, servers: &[Server], party_size: i32) -> 
         .into_iter()
         .map(|(_, suggestion)| suggestion)
         .collect()
+}
+
+/// A suggestion's reasons, in the order the ranking weighs them.
+fn reasons(
+    snapshot: &Snapshot,
+    place: &Place,
+    party_size: i32,
+    kept: bool,
+    server: Option<&Server>,
+) -> Vec<String> {
+    let numbers: Vec<&str> = place
+        .members
+        .iter()
+        .map(|&m| snapshot.labels[m].number.as_str())
+        .collect();
+    let mut reasons = vec![match place.combination {
+        None => format!("a single table ({})", numbers[0]),
+        Some(_) => format!("a combination of {}", numbers.join(" + ")),
+    }];
+    reasons.push(format!(
+        "seats {} for a party of {party_size}",
+        place.capacity
+    ));
+    if place.combination.is_none() {
+        reasons.push(if kept {
+            "part of a combination, so kept for last".to_owned()
+        } else {
+            "no combination needs it".to_owned()
+        });
+    }
+    reasons.push(match server {
+        Some(s) => format!(
+            "{} {} has {} covers now",
+            s.first_name, s.last_name, s.covers_now
+        ),
+        None => "no server is assigned to its section".to_owned(),
+    });
+    reasons
 }
 
 #[cfg(test)]
