@@ -46,7 +46,8 @@ pub async fn lock_reservation(tenant: &mut Tenant, id: Uuid) -> ApiResult<Reserv
 }
 
 /// Applies `change` to the locked reservation `current`, with its effects on
-/// tables, and journals every entity it touched.
+/// tables, and journals every entity it touched; announces a
+/// `waitlist_update` when the change moved another waiting party's quote.
 pub async fn change_locked(
     tenant: &mut Tenant,
     current: &Reservation,

@@ -1,15 +1,9 @@
 //! Seating's SQL: locking, taking and freeing tables, and the reservation
 //! writes that go with them, all inside the tenant transaction.
 
-use chrono::{DateTime, Utc};
-use sqlx::types::Json;
 use uuid::Uuid;
 
-use super::{
-    quote::{FloorCombination, Hold},
-    snapshot::{TableRow, Waiting},
-    turn_times::model::TurnTimes,
-};
+use super::snapshot::SnapshotRow;
 
 use crate::{
     db::{TenantTx, statements},
@@ -73,36 +67,47 @@ statements! {
         "update reservations set quoted_wait_minutes = $2, quoted_at = now() where id = $1
          returning ", reservation_columns!()
     );
-    /// The floor in one round trip, as JSON: the clock, every table with the
-    /// party at it, the combinations, the turn times, the day's upcoming
-    /// reservations that hold tables, and the walk-in queue in order.
-    /// Walk-ins of more than a day ago are not waiting any more.
-    SNAPSHOT = "select now(),
-         (select coalesce(jsonb_agg(jsonb_build_object(
-              'id', t.id, 'number', t.table_number, 'capacity', t.capacity, 'status', t.status,
-              'guestId', t.current_guest_id,
-              'section', t.section, 'partySize', coalesce(r.party_size, t.capacity),
-              -- Occupied by hand, with no party: since its last change.
-              'seatedAt', coalesce(r.seated_time, case when t.status = 'occupied' then t.updated_at end))), '[]')
-          from dining_tables t left join reservations r on r.id = t.current_guest_id),
-         (select coalesce(jsonb_agg(jsonb_build_object(
-              'id', c.id, 'tableIds', c.table_ids, 'minCapacity', c.min_capacity, 'maxCapacity', c.max_capacity)), '[]')
-          from table_combinations c),
-         (select jsonb_build_object('defaultMinutes', default_minutes, 'byPartySize', by_party_size) from turn_times),
-         (select coalesce(jsonb_agg(jsonb_build_object(
-              'at', r.reservation_time, 'partySize', r.party_size,
-              'tableIds', coalesce((select c.table_ids from table_combinations c where c.id = r.assigned_combination_id),
-                                   array[r.assigned_table_id]))), '[]')
-          from reservations r
-          where r.booked_at > now() - interval '1 hour' and r.booked_at < now() + interval '1 day'
-            and r.reservation_time is not null and r.assigned_table_id is not null
-            and r.status in ('confirmed', 'runningLate', 'arrived', 'partiallyArrived', 'waitlist')),
-         (select coalesce(jsonb_agg(jsonb_build_object(
-              'id', r.id, 'guestName', r.guest_name, 'partySize', r.party_size, 'joinedAt', r.created_at,
-              'quotedWaitMinutes', r.quoted_wait_minutes, 'quotedAt', r.quoted_at) order by r.booked_at, r.id), '[]')
-          from reservations r
-          where r.booked_at > now() - interval '1 day' and r.reservation_time is null
-            and r.status in ('waitlist', 'confirmed', 'runningLate', 'arrived', 'partiallyArrived'))";
+    /// The floor in one round trip: the clock; every table with the party at
+    /// it; the combinations, turn times and the upcoming reservations that
+    /// hold tables (small, as JSON); the walk-in queue (its order is the
+    /// caller's: one sort in Rust instead of one per array). The big
+    /// parts come as parallel arrays, which travel in binary: building JSON
+    /// for a hundred tables cost more than the rest of the quote. Walk-ins of
+    /// more than a day ago are not waiting any more.
+    SNAPSHOT = "select now() as now, t.*, c.combinations, h.holds, q.*,
+             (select json_build_object('defaultMinutes', default_minutes, 'byPartySize', by_party_size)
+              from turn_times) as turn_times
+         from (select coalesce(array_agg(t.id), '{}') as table_ids,
+                      coalesce(array_agg(t.table_number), '{}') as numbers,
+                      coalesce(array_agg(t.capacity), '{}') as capacities,
+                      -- A table reserved by hand has no time the engine could plan around.
+                      coalesce(array_agg(t.status in ('available', 'occupied')), '{}') as seatable,
+                      coalesce(array_agg(t.section), '{}') as sections,
+                      coalesce(array_agg(t.current_guest_id), '{}') as guests,
+                      coalesce(array_agg(coalesce(r.party_size, t.capacity)), '{}') as party_sizes,
+                      -- Occupied by hand, with no party: since its last change.
+                      coalesce(array_agg(coalesce(r.seated_time,
+                          case when t.status = 'occupied' then t.updated_at end)), '{}') as seated_at
+               from dining_tables t left join reservations r on r.id = t.current_guest_id) t,
+              (select coalesce(json_agg(json_build_object('id', c.id, 'tableIds', c.table_ids,
+                          'minCapacity', c.min_capacity, 'maxCapacity', c.max_capacity)), '[]') as combinations
+               from table_combinations c) c,
+              (select coalesce(json_agg(json_build_object('at', r.reservation_time, 'partySize', r.party_size,
+                          'tableIds', coalesce((select c.table_ids from table_combinations c where c.id = r.assigned_combination_id),
+                                               array[r.assigned_table_id]))), '[]') as holds
+               from reservations r
+               where r.booked_at > now() - interval '1 hour' and r.booked_at < now() + interval '1 day'
+                 and r.reservation_time is not null and r.assigned_table_id is not null
+                 and r.status in ('confirmed', 'runningLate', 'arrived', 'partiallyArrived', 'waitlist')) h,
+              (select coalesce(array_agg(r.id), '{}') as queue_ids,
+                      coalesce(array_agg(r.guest_name), '{}') as queue_names,
+                      coalesce(array_agg(r.party_size), '{}') as queue_sizes,
+                      coalesce(array_agg(r.created_at), '{}') as queue_joined,
+                      coalesce(array_agg(r.quoted_wait_minutes), '{}') as queue_quotes,
+                      coalesce(array_agg(r.quoted_at), '{}') as queue_quoted_at
+               from reservations r
+               where r.booked_at > now() - interval '1 day' and r.reservation_time is null
+                 and r.status in ('waitlist', 'confirmed', 'runningLate', 'arrived', 'partiallyArrived')) q";
     UNASSIGN_TABLE = concat!(
         "update reservations set
              assigned_table_id = case when assigned_table_id = $1 then null else assigned_table_id end,
@@ -251,17 +256,6 @@ pub async fn set_quote(tx: &mut TenantTx, id: Uuid, minutes: i32) -> ApiResult<R
         .fetch_one(tx.conn())
         .await?)
 }
-
-/// The snapshot's columns: the clock, then each part as JSON (turn times
-/// `None` until set).
-pub type SnapshotRow = (
-    DateTime<Utc>,
-    Json<Vec<TableRow>>,
-    Json<Vec<FloorCombination>>,
-    Option<Json<TurnTimes>>,
-    Json<Vec<Hold>>,
-    Json<Vec<Waiting>>,
-);
 
 pub async fn snapshot(tx: &mut TenantTx) -> ApiResult<SnapshotRow> {
     Ok(sqlx::query_as(SNAPSHOT).fetch_one(tx.conn()).await?)

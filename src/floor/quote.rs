@@ -80,32 +80,39 @@ impl Place {
 }
 
 /// The floor being replayed: when each table frees, and what holds it.
+/// Times are whole seconds after `now`: the replay compares and adds them
+/// thousands of times per quote, which calendar arithmetic makes slow.
 pub struct Plan<'a> {
     pub floor: &'a Floor,
     /// `None` for a table no party can be given.
-    free_at: Vec<Option<DateTime<Utc>>>,
-    holds: Vec<Vec<(DateTime<Utc>, DateTime<Utc>)>>,
+    free_at: Vec<Option<i64>>,
+    /// Per table, the `[from, until)` of each reservation holding it.
+    holds: Vec<Vec<(i64, i64)>>,
     pub places: Vec<Place>,
 }
 
 impl<'a> Plan<'a> {
     pub fn new(floor: &'a Floor) -> Self {
         let index = |id: &Uuid| floor.tables.iter().position(|t| t.id == *id);
-        let turn = |party_size| Duration::minutes(floor.turn_times.minutes_for(party_size).into());
+        let after_now = |at: DateTime<Utc>| (at - floor.now).num_seconds();
+        let turn = |party_size| turn_seconds(&floor.turn_times, party_size);
         let free_at = floor
             .tables
             .iter()
             .map(|table| {
                 table.seatable.then(|| match table.seated {
-                    Some((since, size)) => (since + turn(size)).max(floor.now + OVERDUE_GRACE),
-                    None => floor.now,
+                    Some((since, size)) => {
+                        (after_now(since) + turn(size)).max(OVERDUE_GRACE.num_seconds())
+                    }
+                    None => 0,
                 })
             })
             .collect();
         let mut holds = vec![Vec::new(); floor.tables.len()];
         for hold in &floor.holds {
+            let from = after_now(hold.at);
             for table in hold.table_ids.iter().filter_map(index) {
-                holds[table].push((hold.at, hold.at + turn(hold.party_size)));
+                holds[table].push((from, from + turn(hold.party_size)));
             }
         }
         let singles = floor.tables.iter().enumerate().map(|(i, table)| Place {
@@ -136,54 +143,70 @@ impl<'a> Plan<'a> {
         }
     }
 
-    /// How long a party of this size keeps its table.
-    pub fn turn(&self, party_size: i32) -> Duration {
-        Duration::minutes(self.floor.turn_times.minutes_for(party_size).into())
-    }
-
     /// The earliest time a party of `party_size` can sit at `place` for a
     /// whole turn, clear of every hold; `None` if a member is not seatable.
     pub fn start(&self, place: &Place, party_size: i32) -> Option<DateTime<Utc>> {
-        let mut start = place
+        let turn = turn_seconds(&self.floor.turn_times, party_size);
+        let start = self.clear_of_holds(place, self.frees_at(place)?, turn);
+        Some(self.floor.now + Duration::seconds(start))
+    }
+
+    /// When the last member of `place` frees.
+    fn frees_at(&self, place: &Place) -> Option<i64> {
+        place
             .members
             .iter()
-            .map(|&m| self.free_at[m])
-            .try_fold(self.floor.now, |latest, free| free.map(|f| f.max(latest)))?;
-        let end = |start| start + self.turn(party_size);
+            .try_fold(0, |latest, &m| self.free_at[m].map(|f| f.max(latest)))
+    }
+
+    /// The earliest start from `start` on at which a turn of `turn` seconds
+    /// at `place` overlaps no hold.
+    fn clear_of_holds(&self, place: &Place, mut start: i64, turn: i64) -> i64 {
         // Each push moves the start past one hold, so this ends.
         while let Some(&(_, until)) = place
             .members
             .iter()
             .flat_map(|&m| &self.holds[m])
-            .find(|&&(from, until)| start < until && end(start) > from)
+            .find(|&&(from, until)| start < until && start + turn > from)
         {
             start = until;
         }
-        Some(start)
+        start
     }
 
-    /// The fitting place that frees first, with its start.
-    pub fn best(&self, party_size: i32) -> Option<(usize, DateTime<Utc>)> {
-        self.places
-            .iter()
-            .enumerate()
-            .filter(|(_, place)| place.fits(party_size))
-            .filter_map(|(i, place)| Some((i, self.start(place, party_size)?)))
-            .min_by_key(|&(i, start)| {
-                let place = &self.places[i];
-                (start, place.combination.is_some(), place.capacity, i)
-            })
+    /// The fitting place that frees first, with its start: ties go to a
+    /// single table, then the smallest, then the first.
+    fn best(&self, party_size: i32, turn: i64) -> Option<(usize, i64)> {
+        // (start, a combination?, capacity, index): the lowest wins.
+        let mut best: Option<(i64, bool, i32, usize)> = None;
+        for (i, place) in self.places.iter().enumerate() {
+            if !place.fits(party_size) {
+                continue;
+            }
+            let Some(frees) = self.frees_at(place) else {
+                continue;
+            };
+            // Holds only push a start later: a place freeing after the best cannot win.
+            if best.is_some_and(|key| frees > key.0) {
+                continue;
+            }
+            let start = self.clear_of_holds(place, frees, turn);
+            let key = (start, place.combination.is_some(), place.capacity, i);
+            if best.is_none_or(|best| key < best) {
+                best = Some(key);
+            }
+        }
+        best.map(|(start, _, _, place)| (place, start))
     }
 
     /// The party takes `place` from `start` for its turn.
-    fn seat(&mut self, place: usize, start: DateTime<Utc>, party_size: i32) -> Expected {
-        let until = start + self.turn(party_size);
+    fn seat(&mut self, place: usize, start: i64, turn: i64) -> Expected {
         let place = &self.places[place];
         for &member in &place.members {
-            self.free_at[member] = Some(until);
+            self.free_at[member] = Some(start + turn);
         }
         Expected {
-            seat_at: start,
+            seat_at: self.floor.now + Duration::seconds(start),
             table_ids: place
                 .members
                 .iter()
@@ -194,6 +217,10 @@ impl<'a> Plan<'a> {
     }
 }
 
+fn turn_seconds(turn_times: &TurnTimes, party_size: i32) -> i64 {
+    i64::from(turn_times.minutes_for(party_size)) * 60
+}
+
 /// Replays the queue (party sizes, in order): where and when each party is
 /// expected to sit, or `None` when nothing on the floor fits it.
 pub fn replay(floor: &Floor, queue: impl IntoIterator<Item = i32>) -> Vec<Option<Expected>> {
@@ -201,8 +228,9 @@ pub fn replay(floor: &Floor, queue: impl IntoIterator<Item = i32>) -> Vec<Option
     queue
         .into_iter()
         .map(|party_size| {
-            let (place, start) = plan.best(party_size)?;
-            Some(plan.seat(place, start, party_size))
+            let turn = turn_seconds(&floor.turn_times, party_size);
+            let (place, start) = plan.best(party_size, turn)?;
+            Some(plan.seat(place, start, turn))
         })
         .collect()
 }

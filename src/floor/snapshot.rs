@@ -2,36 +2,41 @@
 //! waitlist and the seating suggestions are computed from.
 
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
+use sqlx::types::Json;
 use uuid::Uuid;
 
 use super::{
     queries,
-    quote::{Floor, FloorTable},
+    quote::{Floor, FloorCombination, FloorTable, Hold},
+    turn_times::model::TurnTimes,
 };
-use crate::{
-    error::ApiResult,
-    tables::model::{TableStatus, natural_cmp},
-    tenant::Tenant,
-};
+use crate::{error::ApiResult, tables::model::natural_cmp, tenant::Tenant};
 
-/// A table with the party seated at it, as the snapshot returns it.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TableRow {
-    id: Uuid,
-    number: String,
-    capacity: i32,
-    status: TableStatus,
-    section: Option<String>,
-    guest_id: Option<Uuid>,
-    seated_at: Option<DateTime<Utc>>,
-    party_size: i32,
+/// `queries::SNAPSHOT`'s one row: tables and the queue as parallel arrays.
+#[derive(Debug, sqlx::FromRow)]
+pub struct SnapshotRow {
+    now: DateTime<Utc>,
+    table_ids: Vec<Uuid>,
+    numbers: Vec<String>,
+    capacities: Vec<i32>,
+    seatable: Vec<bool>,
+    sections: Vec<Option<String>>,
+    guests: Vec<Option<Uuid>>,
+    party_sizes: Vec<i32>,
+    seated_at: Vec<Option<DateTime<Utc>>>,
+    combinations: Json<Vec<FloorCombination>>,
+    holds: Json<Vec<Hold>>,
+    turn_times: Option<Json<TurnTimes>>,
+    queue_ids: Vec<Uuid>,
+    queue_names: Vec<String>,
+    queue_sizes: Vec<i32>,
+    queue_joined: Vec<DateTime<Utc>>,
+    queue_quotes: Vec<Option<i32>>,
+    queue_quoted_at: Vec<Option<DateTime<Utc>>>,
 }
 
 /// A walk-in in the queue.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone)]
 pub struct Waiting {
     pub id: Uuid,
     pub guest_name: String,
@@ -51,45 +56,60 @@ pub struct Label {
 
 pub struct Snapshot {
     pub floor: Floor,
-    /// `floor.tables`' numbers and sections, in the same order.
+    /// `floor.tables`' numbers, sections and parties, in the same order.
     pub labels: Vec<Label>,
     /// The walk-ins waiting, in queue order.
     pub queue: Vec<Waiting>,
 }
 
 pub async fn load(tenant: &mut Tenant) -> ApiResult<Snapshot> {
-    let (now, tables, combinations, turn_times, holds, queue) =
-        queries::snapshot(tenant.tx()).await?;
-    let mut tables = tables.0;
-    tables.sort_by(|a, b| natural_cmp(&a.number, &b.number).then(a.id.cmp(&b.id)));
-    let labels = tables
+    Ok(from_row(queries::snapshot(tenant.tx()).await?))
+}
+
+fn from_row(row: SnapshotRow) -> Snapshot {
+    let mut order: Vec<usize> = (0..row.table_ids.len()).collect();
+    order.sort_by(|&a, &b| {
+        natural_cmp(&row.numbers[a], &row.numbers[b]).then(row.table_ids[a].cmp(&row.table_ids[b]))
+    });
+    let tables = order
         .iter()
-        .map(|t| Label {
-            number: t.number.clone(),
-            section: t.section.clone(),
-            guest_id: t.guest_id,
+        .map(|&i| FloorTable {
+            id: row.table_ids[i],
+            capacity: row.capacities[i],
+            seatable: row.seatable[i],
+            seated: row.seated_at[i].map(|at| (at, row.party_sizes[i])),
         })
         .collect();
-    let tables = tables
-        .into_iter()
-        .map(|t| FloorTable {
-            id: t.id,
-            capacity: t.capacity,
-            // A table reserved by hand has no time the engine could plan around.
-            seatable: t.status == TableStatus::Available || t.status == TableStatus::Occupied,
-            seated: t.seated_at.map(|at| (at, t.party_size)),
+    let labels = order
+        .iter()
+        .map(|&i| Label {
+            number: row.numbers[i].clone(),
+            section: row.sections[i].clone(),
+            guest_id: row.guests[i],
         })
         .collect();
+    let mut queue: Vec<Waiting> = (0..row.queue_ids.len())
+        .map(|i| Waiting {
+            id: row.queue_ids[i],
+            guest_name: row.queue_names[i].clone(),
+            party_size: row.queue_sizes[i],
+            joined_at: row.queue_joined[i],
+            quoted_wait_minutes: row.queue_quotes[i],
+            quoted_at: row.queue_quoted_at[i],
+        })
+        .collect();
+    // Queue order: arrival (a walk-in's `booked_at`), then id.
+    queue.sort_by_key(|w| (w.joined_at, w.id));
     let floor = Floor {
-        now,
-        turn_times: turn_times.map(|t| t.0).unwrap_or_default(),
+        now: row.now,
+        turn_times: row.turn_times.map(|t| t.0).unwrap_or_default(),
         tables,
-        combinations: combinations.0,
-        holds: holds.0,
+        combinations: row.combinations.0,
+        holds: row.holds.0,
     };
-    Ok(Snapshot {
+    Snapshot {
         floor,
         labels,
-        queue: queue.0,
-    })
+        queue,
+    }
 }

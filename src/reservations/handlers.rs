@@ -136,7 +136,8 @@ pub async fn create_reservation(
 }
 
 /// Changes a reservation: any subset of fields. A `status` change follows the
-/// lifecycle (illegal moves are 409); seating needs a free table.
+/// lifecycle (illegal moves are 409); seating needs a free table, or with
+/// `assignedCombinationId` every table of that combination (all or none).
 #[utoipa::path(put, path = "/restaurants/{restaurant_id}/reservations/{reservation_id}", tag = "reservations",
     security(("bearer" = [])), params(ReservationPath),
     request_body = UpdateReservation,
