@@ -13,11 +13,16 @@ async fn turn_times_default_to_90_minutes_and_only_managers_set_them() {
         {"maxPartySize": 2, "minutes": 75}, {"maxPartySize": 4, "minutes": 90}]});
 
     let before = app.get_turn_times(&staff).await.expect_200();
+    let unsampled = app.get_suggested_turn_times(&staff).await.expect_200();
     let refused = app.put_turn_times(&staff, &times).await;
     let set = app.put_turn_times(&manager, &times).await;
     let after = app.get_turn_times(&owner).await;
 
     assert_eq!(before, json!({"defaultMinutes": 90, "byPartySize": []}));
+    assert_eq!(
+        unsampled,
+        json!({"defaultMinutes": 90, "byPartySize": [], "sampleSize": 0})
+    );
     assert_eq!(refused.status, 403);
     assert_eq!((set.status, &set.body), (200, &times));
     assert_eq!(after.body, times);

@@ -127,9 +127,10 @@ pub struct SuggestedTurnTimes {
 }
 
 /// From `(party size, parties, median minutes)` rows, with `None` for the
-/// row over all sizes: medians rounded and clamped into `MINUTES`; 90
-/// minutes when nothing has finished yet.
-pub fn suggest(rows: &[(Option<i32>, i64, f64)]) -> SuggestedTurnTimes {
+/// row over all sizes (which comes, without a median, even when nothing has
+/// finished): medians rounded and clamped into `MINUTES`; 90 minutes when
+/// nothing has finished yet.
+pub fn suggest(rows: &[(Option<i32>, i64, Option<f64>)]) -> SuggestedTurnTimes {
     let minutes = |median: f64| (median.round() as i32).clamp(*MINUTES.start(), *MINUTES.end());
     let overall = rows.iter().find(|row| row.0.is_none());
     let mut by_party_size: Vec<SuggestedBand> = rows
@@ -137,14 +138,16 @@ pub fn suggest(rows: &[(Option<i32>, i64, f64)]) -> SuggestedTurnTimes {
         .filter_map(|&(size, sample_size, median)| {
             Some(SuggestedBand {
                 max_party_size: size?,
-                minutes: minutes(median),
+                minutes: minutes(median?),
                 sample_size,
             })
         })
         .collect();
     by_party_size.sort_by_key(|band| band.max_party_size);
     SuggestedTurnTimes {
-        default_minutes: overall.map_or(TurnTimes::default().default_minutes, |row| minutes(row.2)),
+        default_minutes: overall
+            .and_then(|row| row.2)
+            .map_or(TurnTimes::default().default_minutes, minutes),
         by_party_size,
         sample_size: overall.map_or(0, |row| row.1),
     }
@@ -213,7 +216,11 @@ mod tests {
 
     #[test]
     fn suggestions_round_and_clamp_medians_and_default_to_90_without_a_sample() {
-        let rows = [(Some(4), 10, 88.5), (None, 13, 80.2), (Some(2), 3, 9.0)];
+        let rows = [
+            (Some(4), 10, Some(88.5)),
+            (None, 13, Some(80.2)),
+            (Some(2), 3, Some(9.0)),
+        ];
         let suggested = suggest(&rows);
         assert_eq!(suggested.default_minutes, 80);
         assert_eq!(suggested.sample_size, 13);
@@ -223,6 +230,14 @@ mod tests {
             .map(|b| (b.max_party_size, b.minutes, b.sample_size))
             .collect();
         assert_eq!(bands, [(2, 15, 3), (4, 89, 10)]);
-        assert_eq!(suggest(&[]).default_minutes, 90);
+        let nothing_finished = suggest(&[(None, 0, None)]);
+        assert_eq!(
+            (
+                nothing_finished.default_minutes,
+                nothing_finished.sample_size
+            ),
+            (90, 0)
+        );
+        assert!(nothing_finished.by_party_size.is_empty());
     }
 }

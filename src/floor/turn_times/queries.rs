@@ -70,7 +70,7 @@ pub async fn upsert_turn_times(tx: &mut TenantTx, times: &TurnTimes) -> ApiResul
 }
 
 /// `(party size or None for all, parties, median minutes)`.
-pub async fn suggest_rows(tx: &mut TenantTx) -> ApiResult<Vec<(Option<i32>, i64, f64)>> {
+pub async fn suggest_rows(tx: &mut TenantTx) -> ApiResult<Vec<(Option<i32>, i64, Option<f64>)>> {
     Ok(sqlx::query_as(SUGGEST_TURN_TIMES)
         .fetch_all(tx.conn())
         .await?)
