@@ -78,6 +78,7 @@ async fn seating_at_a_combination_occupies_every_member_and_clearing_one_frees_t
     let app = TestApp::spawn().await;
     let owner = app.register().await;
     let (a2, a10, combination) = pair(&app, &owner).await;
+    let quote = app.get_quote(&owner, 6).await.expect_200();
     let party = app.create_reservation(&owner, "Ten", 6, None).await;
 
     let body = json!({"status": "seated", "assignedCombinationId": id(&combination)});
@@ -90,6 +91,11 @@ async fn seating_at_a_combination_occupies_every_member_and_clearing_one_frees_t
         "the first member in natural order"
     );
     assert_eq!(seated.body["assignedCombinationId"], combination["id"]);
+    assert_eq!(
+        quote["expectedCombinationId"], combination["id"],
+        "six fit only the pair"
+    );
+    assert_eq!(quote["quotedWaitMinutes"], 0);
     for table in [&a2, &a10] {
         let now = app.get_table(&owner, id(table)).await.expect_200();
         assert_eq!(

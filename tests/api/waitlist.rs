@@ -65,6 +65,7 @@ async fn a_free_two_top_quotes_a_party_of_two_zero_and_a_party_nothing_fits_null
 
     assert_eq!(two["quotedWaitMinutes"], 0);
     assert_eq!(two["expectedTableIds"], json!([id(&table)]));
+    assert_eq!(two["expectedCombinationId"], Value::Null);
     assert_eq!(five["quotedWaitMinutes"], Value::Null);
     assert_eq!(five["expectedSeatAt"], Value::Null);
     assert_eq!(five["expectedTableIds"], json!([]));

@@ -44,6 +44,7 @@ pub fn entries(snapshot: &Snapshot) -> Vec<WaitlistEntry> {
             quoted_wait_minutes: waiting.quoted_wait_minutes,
             quoted_at: waiting.quoted_at.map(WireTime),
             expected_seat_at: expected.as_ref().map(|e| WireTime(e.seat_at)),
+            expected_combination_id: expected.as_ref().and_then(|e| e.combination_id),
             expected_table_ids: expected.map(|e| e.table_ids).unwrap_or_default(),
         })
         .collect()
@@ -60,6 +61,7 @@ pub fn quote(snapshot: &Snapshot, party_size: i32) -> Quote {
         party_size,
         quoted_wait_minutes: expected.as_ref().map(|e| minutes_until(now, e.seat_at)),
         expected_seat_at: expected.as_ref().map(|e| WireTime(e.seat_at)),
+        expected_combination_id: expected.as_ref().and_then(|e| e.combination_id),
         expected_table_ids: expected.map(|e| e.table_ids).unwrap_or_default(),
         parties_ahead: snapshot.queue.len(),
     }

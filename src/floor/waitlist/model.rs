@@ -39,6 +39,8 @@ pub struct Quote {
     pub expected_seat_at: Option<WireTime>,
     /// The table, or the combination's members, it is expected to get.
     pub expected_table_ids: Vec<Uuid>,
+    /// The combination, when it is expected to get one.
+    pub expected_combination_id: Option<Uuid>,
     /// Walk-ins already waiting.
     pub parties_ahead: usize,
 }
@@ -60,6 +62,7 @@ pub struct WaitlistEntry {
     /// Null when nothing on the floor fits the party.
     pub expected_seat_at: Option<WireTime>,
     pub expected_table_ids: Vec<Uuid>,
+    pub expected_combination_id: Option<Uuid>,
 }
 
 /// The `data` of a `waitlist_update` event.
