@@ -189,3 +189,39 @@ async fn a_finish_that_moves_the_queue_sends_a_waitlist_update_on_live() {
         "the freed table is its now: {entry}"
     );
 }
+
+#[tokio::test]
+async fn a_new_combination_that_fits_a_waiting_party_moves_its_quote_live() {
+    let app = TestApp::spawn().await;
+    let owner = app.register().await;
+    let (a1, a2) = (
+        app.create_table(&owner, "A1", 4).await,
+        app.create_table(&owner, "A2", 4).await,
+    );
+    let eight = app.create_reservation(&owner, "Eight", 8, None).await;
+    let four = app.create_reservation(&owner, "Four", 4, None).await;
+    let mut live = connect(app.port, &owner.restaurant_id, &owner.token, "")
+        .await
+        .unwrap();
+
+    let pair = json!({"name": "Pair", "tableIds": [id(&a1), id(&a2)], "maxCapacity": 8});
+    assert_eq!(app.post_combination(&owner, &pair).await.status, 201);
+
+    let events = live.events(2).await;
+    assert_eq!(events[0]["type"], "table_combination_update");
+    assert_eq!(events[1]["type"], "waitlist_update");
+    let waitlist = &events[1]["data"]["waitlist"];
+    assert_eq!(
+        (
+            &waitlist[0]["id"],
+            waitlist[0]["expectedTableIds"].as_array().unwrap().len()
+        ),
+        (&eight["id"], 2)
+    );
+    assert_eq!(waitlist[1]["id"], four["id"]);
+    assert_eq!(
+        eight.get("quotedWaitMinutes"),
+        None,
+        "nothing fitted it when it joined"
+    );
+}

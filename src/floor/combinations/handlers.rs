@@ -12,11 +12,13 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::{
+    apply_change, in_use,
     model::{Combination, CreateCombination, UpdateCombination},
     queries, stored_from,
 };
 use crate::{
-    error::{ApiError, ApiResult, ErrorBody},
+    error::{ApiResult, ErrorBody},
+    floor::waitlist,
     http::{AppJson, AppPath, Idempotent, IfMatch, RestaurantId, Tagged},
     journal::{journal, journal_delete},
     state::AppState,
@@ -46,7 +48,8 @@ pub async fn list_combinations(
 }
 
 /// Defines a combination of 2 to 8 tables (owner or manager); members are
-/// kept in natural order. Honours `Idempotency-Key`.
+/// kept in natural order. Quotes move with it (`waitlist_update`). Honours
+/// `Idempotency-Key`.
 #[utoipa::path(post, path = "/restaurants/{restaurant_id}/table-combinations", tag = "host stand",
     security(("bearer" = [])), params(RestaurantId, ("Idempotency-Key" = Option<String>, Header)),
     request_body = CreateCombination,
@@ -63,6 +66,7 @@ pub async fn create_combination(
         return Ok(replay);
     }
     let new = &request.body;
+    let quotes = waitlist::Watch::start(&mut tenant).await?;
     let (ids, min, max) = stored_from(
         &mut tenant,
         &new.name,
@@ -79,6 +83,7 @@ pub async fn create_combination(
     };
     let combination = queries::insert_combination(tenant.tx(), &stored).await?;
     journal(&mut tenant, "table_combination.create", None, &combination).await?;
+    quotes.finish(&mut tenant, None).await?;
     let answer = Tagged::created(combination);
     request.remember(tenant.tx(), &answer).await?;
     tenant.commit(&state).await?;
@@ -102,21 +107,8 @@ pub async fn update_combination(
     tenant.require_manager()?;
     let before = queries::lock_combination(tenant.tx(), path.combination_id).await?;
     if_match.check(&before)?;
-    let name = change.name.as_deref().unwrap_or(&before.name);
-    let members = change.table_ids.as_deref().unwrap_or(&before.table_ids);
-    let min = change.min_capacity.or(Some(before.min_capacity));
-    let max = change.max_capacity.or(Some(before.max_capacity));
-    let (ids, min, max) = stored_from(&mut tenant, name, members, min, max).await?;
-    if ids != before.table_ids && queries::combination_in_use(tenant.tx(), before.id).await? {
-        return Err(in_use());
-    }
-    let stored = queries::Stored {
-        name,
-        table_ids: &ids,
-        min_capacity: min,
-        max_capacity: max,
-    };
-    let combination = queries::update_combination(tenant.tx(), before.id, &stored).await?;
+    let quotes = waitlist::Watch::start(&mut tenant).await?;
+    let combination = apply_change(&mut tenant, &before, &change).await?;
     journal(
         &mut tenant,
         "table_combination.update",
@@ -124,15 +116,9 @@ pub async fn update_combination(
         &combination,
     )
     .await?;
+    quotes.finish(&mut tenant, None).await?;
     tenant.commit(&state).await?;
     Ok(Tagged::ok(combination))
-}
-
-fn in_use() -> ApiError {
-    ApiError::conflict(
-        "combination_in_use",
-        "a party is seated at this combination; finish or move it first",
-    )
 }
 
 /// Removes a combination (owner or manager); 409 while a party sits at it.
@@ -153,8 +139,10 @@ pub async fn delete_combination(
     if queries::combination_in_use(tenant.tx(), combination.id).await? {
         return Err(in_use());
     }
+    let quotes = waitlist::Watch::start(&mut tenant).await?;
     queries::delete_combination(tenant.tx(), combination.id).await?;
     journal_delete(&mut tenant, "table_combination.delete", &combination).await?;
+    quotes.finish(&mut tenant, None).await?;
     tenant.commit(&state).await?;
     Ok(StatusCode::NO_CONTENT)
 }

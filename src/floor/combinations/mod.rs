@@ -9,10 +9,10 @@ mod queries;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use model::{Draft, default_capacities, validate};
+use model::{Combination, Draft, UpdateCombination, default_capacities, validate};
 
 use crate::{
-    error::{ApiResult, FieldError},
+    error::{ApiError, ApiResult, FieldError},
     journal::journal_delete,
     state::AppState,
     tables::model::natural_cmp,
@@ -57,6 +57,37 @@ async fn stored_from(
     members.sort_by(|a, b| natural_cmp(&a.1, &b.1));
     let ids: Vec<Uuid> = members.iter().map(|m| m.0).collect();
     Ok((ids, draft.min_capacity, draft.max_capacity))
+}
+
+fn in_use() -> ApiError {
+    ApiError::conflict(
+        "combination_in_use",
+        "a party is seated at this combination; finish or move it first",
+    )
+}
+
+/// `change` applied over `before` and stored; its members cannot change
+/// while a party sits at it.
+async fn apply_change(
+    tenant: &mut Tenant,
+    before: &Combination,
+    change: &UpdateCombination,
+) -> ApiResult<Combination> {
+    let name = change.name.as_deref().unwrap_or(&before.name);
+    let members = change.table_ids.as_deref().unwrap_or(&before.table_ids);
+    let min = change.min_capacity.or(Some(before.min_capacity));
+    let max = change.max_capacity.or(Some(before.max_capacity));
+    let (ids, min, max) = stored_from(tenant, name, members, min, max).await?;
+    if ids != before.table_ids && queries::combination_in_use(tenant.tx(), before.id).await? {
+        return Err(in_use());
+    }
+    let stored = queries::Stored {
+        name,
+        table_ids: &ids,
+        min_capacity: min,
+        max_capacity: max,
+    };
+    queries::update_combination(tenant.tx(), before.id, &stored).await
 }
 
 /// Before a table is deleted: the combinations it belongs to go with it.
