@@ -89,7 +89,7 @@ impl Load {
     }
 
     /// The Lua body of wrk's `request()`: `t` is the target, `i` a per-thread counter.
-    fn lua_request(self) -> String {
+    pub fn lua_request(self) -> String {
         match self {
             Load::GetTables => {
                 r#"return wrk.format("GET", "/restaurants/" .. t[1] .. "/tables", auth(t))"#.into()
@@ -148,6 +148,17 @@ pub fn write_script(
     load: Load,
     targets: &[Target],
 ) -> anyhow::Result<std::path::PathBuf> {
+    write_lua(dir, load.slug(), &load.lua_request(), targets)
+}
+
+/// Writes `<slug>.lua` into `dir`: wrk's `request()` runs `request` over
+/// `targets` in turn (see `Load::lua_request` for what it may use).
+pub fn write_lua(
+    dir: &Path,
+    slug: &str,
+    request: &str,
+    targets: &[Target],
+) -> anyhow::Result<std::path::PathBuf> {
     let mut lua = String::from("local targets = {\n");
     for target in targets {
         let tables: Vec<String> = target
@@ -180,9 +191,9 @@ function request()
   local t = targets[(i + (offset or 0)) % #targets + 1]
   "#,
     );
-    lua.push_str(&load.lua_request());
+    lua.push_str(request);
     lua.push_str("\nend\n");
-    let path = dir.join(format!("{}.lua", load.slug()));
+    let path = dir.join(format!("{slug}.lua"));
     std::fs::write(&path, lua)?;
     Ok(path)
 }

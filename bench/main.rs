@@ -4,6 +4,7 @@
 //! table. Run it with `scripts/bench`; see docs/performance.md.
 
 mod floor;
+mod host_stand;
 mod http_load;
 mod live;
 mod login;
@@ -43,11 +44,12 @@ const IDLE_SOCKETS: usize = 10_000;
 const FILES_NEEDED: u64 = IDLE_SOCKETS as u64 + 2_048;
 
 /// What `BENCH_ONLY` may name: a section, or one request of the HTTP section.
-const PARTS: [&str; 10] = [
+const PARTS: [&str; 11] = [
     "startup",
     "http",
     "live",
     "login",
+    "quote",
     "get_tables",
     "put_table",
     "post_reservation",
@@ -62,8 +64,8 @@ struct Settings {
     runs: usize,
     shape: Shape,
     server_binary: PathBuf,
-    /// One section (`startup`, `http`, `live`, `login`) or one request
-    /// (`get_tables`, `put_table`, `post_reservation`, `get_day`,
+    /// One section (`startup`, `http`, `live`, `login`, `quote`) or one
+    /// request (`get_tables`, `put_table`, `post_reservation`, `get_day`,
     /// `get_day_linked`, `guest_search`); all when unset.
     only: Option<String>,
 }
@@ -153,6 +155,9 @@ async fn run(settings: &Settings, work_dir: &Path) -> anyhow::Result<()> {
     }
     let (server, _) = bench.start_server().await?;
     bench.http(&server, &database, &mut report)?;
+    if settings.wants("quote") {
+        bench.host_stand(&server, &mut report)?;
+    }
     if settings.wants("live") {
         bench.live(&server, &mut report).await?;
     }
@@ -209,6 +214,7 @@ impl Database {
             );
         }
         seed::seed(&pool, &settings.shape).await?;
+        host_stand::seed(&pool).await?;
         let postgres_version: String = sqlx::query_scalar("show server_version")
             .fetch_one(&pool)
             .await?;
@@ -351,6 +357,27 @@ impl Bench<'_> {
         Ok(())
     }
 
+    /// The quote for 100 tables and 60 waiting parties: the pure function,
+    /// then over HTTP beside GET tables of the same restaurant.
+    fn host_stand(&self, server: &Server, report: &mut Report) -> anyhow::Result<()> {
+        eprintln!(
+            "bench: the quote (100 tables, 60 waiting), pure and over HTTP beside GET tables"
+        );
+        let runs = self.settings.runs;
+        let micro: Vec<_> = (0..runs).map(|_| host_stand::micro(10_000)).collect();
+        let dir = self.work_dir.join("host-stand");
+        std::fs::create_dir_all(&dir)?;
+        let target = host_stand::target(&token_keys(&self.secret));
+        let (quotes, tables) = host_stand::http(
+            &dir,
+            &server.base_url(),
+            target,
+            (runs, self.settings.seconds),
+        )?;
+        report.quote(&micro, &quotes, &tables);
+        Ok(())
+    }
+
     /// Concurrent logins while wrk reads the floor plan.
     async fn login(&self, server: &Server, report: &mut Report) -> anyhow::Result<()> {
         eprintln!("bench: 8 concurrent logins beside GET tables");
@@ -380,11 +407,7 @@ fn paired(loads: &[Load]) -> Vec<Vec<Load>> {
 
 /// Every seeded restaurant with a token for its owner's seeded session.
 fn targets(secret: &str, shape: &Shape) -> Vec<Target> {
-    let keys = TokenKeys::new(
-        &Secret::new(secret),
-        Duration::from_secs(4 * 3600),
-        Duration::from_secs(3600),
-    );
+    let keys = token_keys(secret);
     (1..=shape.restaurants)
         .map(|n| {
             let restaurant_id = seeded_id(&format!("r{n}"));
@@ -402,6 +425,15 @@ fn targets(secret: &str, shape: &Shape) -> Vec<Target> {
             }
         })
         .collect()
+}
+
+/// The server's keys for `secret`, with tokens that outlast the whole bench.
+fn token_keys(secret: &str) -> TokenKeys {
+    TokenKeys::new(
+        &Secret::new(secret),
+        Duration::from_secs(4 * 3600),
+        Duration::from_secs(3600),
+    )
 }
 
 /// The seed's ids: PostgreSQL's `md5(text)::uuid`.

@@ -3,6 +3,7 @@
 
 use crate::{
     floor::FloorRun,
+    host_stand::MicroRun,
     http_load::{Load, WrkRun},
     live::LiveRound,
     login::LoginRun,
@@ -177,6 +178,43 @@ impl Report {
             format!("{tables} ms"),
             "< 20 ms",
             Some(tables.median < 20.0 && errors == 0),
+        );
+    }
+
+    /// The host-stand quote: pure (µs per call) and over HTTP beside GET
+    /// tables of the same restaurant.
+    pub fn quote(&mut self, micro: &[MicroRun], quotes: &[WrkRun], tables: &[WrkRun]) {
+        let p50 = Figure::of_each(micro, |r| r.p50_us);
+        let p99 = Figure::of_each(micro, |r| r.p99_us);
+        self.row(
+            "Quote, pure function (100 tables, 60 waiting)",
+            format!("p50 {p50} µs, p99 {p99} µs"),
+            "",
+            None,
+        );
+        let rps = Figure::of_each(quotes, |r| r.requests_per_sec);
+        let quote_p99 = Figure::of_each(quotes, |r| r.p99_ms);
+        let tables_rps = Figure::of_each(tables, |r| r.requests_per_sec);
+        let tables_p99 = Figure::of_each(tables, |r| r.p99_ms);
+        let errors: u64 = quotes.iter().chain(tables).map(|r| r.errors).sum();
+        self.row(
+            "GET waitlist quote, 16 connections",
+            format!("{rps} req/s, p99 {quote_p99} ms"),
+            "",
+            None,
+        );
+        self.row(
+            "GET tables (100 rows) of the same restaurant, same run",
+            format!("{tables_rps} req/s, p99 {tables_p99} ms"),
+            "",
+            None,
+        );
+        let share = 100.0 * rps.median / tables_rps.median;
+        self.row(
+            "Quote req/s as a share of GET tables' req/s",
+            format!("{share:.0}%"),
+            ">= 50%",
+            Some(share >= 50.0 && errors == 0),
         );
     }
 

@@ -21,6 +21,12 @@ pub enum EventKind {
     RestaurantUpdate,
     GuestProfileUpdate,
     GuestProfileDelete,
+    /// The host-stand engine's, on `/restaurants/{id}/live` only.
+    WaitlistUpdate,
+    TurnTimesUpdate,
+    TableCombinationUpdate,
+    TableCombinationDelete,
+    ServerAssignmentsUpdate,
 }
 
 impl EventKind {
@@ -34,6 +40,11 @@ impl EventKind {
             Self::RestaurantUpdate => "restaurant_update",
             Self::GuestProfileUpdate => "guest_profile_update",
             Self::GuestProfileDelete => "guest_profile_delete",
+            Self::WaitlistUpdate => "waitlist_update",
+            Self::TurnTimesUpdate => "turn_times_update",
+            Self::TableCombinationUpdate => "table_combination_update",
+            Self::TableCombinationDelete => "table_combination_delete",
+            Self::ServerAssignmentsUpdate => "server_assignments_update",
         }
     }
 
@@ -55,8 +66,10 @@ impl TryFrom<String> for EventKind {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, sqlx::FromRow)]
 pub struct Event {
     /// `table_update`, `table_delete`, `reservation_update`, `staff_update`,
-    /// `staff_delete`, `restaurant_update`, `guest_profile_update` or
-    /// `guest_profile_delete`.
+    /// `staff_delete`, `restaurant_update`, `guest_profile_update`,
+    /// `guest_profile_delete`, or the host-stand engine's `waitlist_update`,
+    /// `turn_times_update`, `table_combination_update`,
+    /// `table_combination_delete`, `server_assignments_update`.
     #[serde(rename = "type")]
     #[sqlx(rename = "type", try_from = "String")]
     #[schema(value_type = String)]
@@ -98,6 +111,8 @@ mod tests {
             EventKind::TableUpdate,
             EventKind::StaffDelete,
             EventKind::RestaurantUpdate,
+            EventKind::WaitlistUpdate,
+            EventKind::TableCombinationDelete,
         ] {
             assert_eq!(EventKind::try_from(kind.as_str().to_owned()), Ok(kind));
         }

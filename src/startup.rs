@@ -31,7 +31,7 @@ use crate::{
     config::{Config, CorsOrigins},
     docs,
     error::ApiError,
-    guest_profiles, health,
+    floor, guest_profiles, health,
     http::{extract::MAX_BODY_BYTES, parse_errors::WithErrorBodies},
     journal, live, reservations, restaurants, staff,
     state::AppState,
@@ -135,6 +135,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(reservations::router())
         .merge(guest_profiles::router())
         .merge(booking::router())
+        .merge(floor::router())
         .merge(journal::router())
         .merge(live::router())
 }

@@ -1,11 +1,22 @@
-//! What spans tables and reservations: seating a party, moving it, finishing
-//! it, and what a table's deletion does to the book. Both domains' handlers
-//! call in here, so the rules hold whichever way the app seats a party; this
-//! module uses the domains' models, never their queries or handlers.
+//! What spans tables and reservations: seating a party (at a table or a
+//! combination), moving it, finishing it, what a table's deletion does to the
+//! book, and the host-stand engine built on them: turn times, quoted waits
+//! and the waitlist, combinations, server sections and suggestions, and the
+//! day report. Both domains' handlers call in here, so the rules hold
+//! whichever way the app seats a party; this module uses the domains'
+//! models, never their queries or handlers.
 
+pub mod combinations;
 mod queries;
+pub mod quote;
+pub mod report;
 mod seating;
+pub mod servers;
+pub mod snapshot;
+pub mod turn_times;
+pub mod waitlist;
 
+use utoipa_axum::router::OpenApiRouter;
 use uuid::Uuid;
 
 use crate::{
@@ -15,6 +26,7 @@ use crate::{
         lifecycle::Actor,
         model::{Reservation, ReservationStatus, UpdateReservation},
     },
+    state::AppState,
     tables::model::{Table, TableStatus, UpdateTable},
     tenant::Tenant,
 };
@@ -34,7 +46,8 @@ pub async fn lock_reservation(tenant: &mut Tenant, id: Uuid) -> ApiResult<Reserv
 }
 
 /// Applies `change` to the locked reservation `current`, with its effects on
-/// tables, and journals every entity it touched.
+/// tables, and journals every entity it touched; announces a
+/// `waitlist_update` when the change moved another waiting party's quote.
 pub async fn change_locked(
     tenant: &mut Tenant,
     current: &Reservation,
@@ -45,6 +58,7 @@ pub async fn change_locked(
     } else {
         Actor::Host
     };
+    let quotes = waitlist::Watch::start(tenant).await?;
     let outcome = seating::apply(tenant.tx(), current, change, actor).await?;
     for (before, after) in &outcome.tables {
         journal(tenant, "table.update", Some(before), after).await?;
@@ -58,6 +72,7 @@ pub async fn change_locked(
         reservation = lock_reservation(tenant, reservation.id).await?;
     }
     journal(tenant, "reservation.update", Some(current), &reservation).await?;
+    quotes.finish(tenant, Some(current.id)).await?;
     Ok(reservation)
 }
 
@@ -113,10 +128,21 @@ pub async fn change_party(
     Ok(None)
 }
 
-/// Before a table is deleted: reservations assigned to it lose the assignment.
+/// Before a table is deleted: reservations assigned to it (alone or in a
+/// combination) lose the assignment, and its combinations go.
 pub async fn unassign_table(tenant: &mut Tenant, table_id: Uuid) -> ApiResult<()> {
     for reservation in queries::unassign_table(tenant.tx(), table_id).await? {
         journal(tenant, "reservation.update", None, &reservation).await?;
     }
-    Ok(())
+    combinations::drop_with_table(tenant, table_id).await
+}
+
+/// The host-stand engine's routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(turn_times::router())
+        .merge(waitlist::router())
+        .merge(combinations::router())
+        .merge(servers::router())
+        .merge(report::router())
 }

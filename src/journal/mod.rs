@@ -70,6 +70,19 @@ pub async fn journal_delete<T: Journaled>(
     record(tenant, change).await
 }
 
+/// Announces a view derived from the records (the waitlist's quotes), which
+/// is nobody's write: an event without an activity entry.
+pub async fn announce(
+    tenant: &mut Tenant,
+    kind: EventKind,
+    entity_id: Uuid,
+    data: &impl Serialize,
+) -> ApiResult<()> {
+    let event = queries::record_event(tenant.tx(), kind, entity_id, to_json(data)).await?;
+    tenant.announce_after_commit(event);
+    Ok(())
+}
+
 async fn record(tenant: &mut Tenant, change: Change) -> ApiResult<()> {
     let event = queries::record(tenant.tx(), change).await?;
     tenant.announce_after_commit(event);

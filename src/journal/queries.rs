@@ -23,6 +23,15 @@ statements! {
          insert into events (restaurant_id, seq, type, entity_id, data)
          select $1, last_seq, $2, $3, $4 from counter
          returning type, data, created_at, restaurant_id, seq";
+    /// The counter bump and an event that no activity entry goes with.
+    RECORD_EVENT = "with counter as (
+             insert into event_counters as c (restaurant_id, last_seq) values ($1, 1)
+             on conflict (restaurant_id) do update set last_seq = c.last_seq + 1
+             returning last_seq
+         )
+         insert into events (restaurant_id, seq, type, entity_id, data)
+         select $1, last_seq, $2, $3, $4 from counter
+         returning type, data, created_at, restaurant_id, seq";
     SELECT_ACTIVITY = "select id, at, user_id, action, entity_type, entity_id, before, after
          from activity
          where ($1::text is null or entity_type = $1)
@@ -60,6 +69,23 @@ pub(super) async fn record(tx: &mut TenantTx, change: Change) -> ApiResult<Event
         .bind(change.entity_type)
         .bind(change.before.map(sqlx::types::Json))
         .bind(change.after.map(sqlx::types::Json))
+        .fetch_one(tx.conn())
+        .await?)
+}
+
+/// The next event of the restaurant alone (see `record` for the ordering).
+pub(super) async fn record_event(
+    tx: &mut TenantTx,
+    kind: EventKind,
+    entity_id: Uuid,
+    data: Value,
+) -> ApiResult<Event> {
+    let restaurant_id = tx.restaurant_id();
+    Ok(sqlx::query_as(RECORD_EVENT)
+        .bind(restaurant_id)
+        .bind(kind.as_str())
+        .bind(entity_id)
+        .bind(sqlx::types::Json(data))
         .fetch_one(tx.conn())
         .await?)
 }

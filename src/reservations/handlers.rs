@@ -15,7 +15,7 @@ use super::{
     lifecycle::ReservationStatus,
     model::{
         CreateReservation, Reservation, ReservationQuery, UpdateReservation, validate_fields,
-        validate_reservation_time,
+        validate_quote, validate_reservation_time,
     },
     queries,
 };
@@ -90,10 +90,11 @@ fn initial_status(new: &CreateReservation) -> Result<(ReservationStatus, bool), 
 }
 
 /// Books a reservation, or adds a walk-in (no `reservationTime`) to the queue.
-/// `status: "seated"` with `assignedTableId` seats a walk-in at once. The
-/// visit is linked to `guestProfileId`, or to the profile its `contactInfo`
-/// (a phone or email) belongs to, or to a new profile made from it.
-/// Honours `Idempotency-Key`.
+/// A walk-in is quoted as it joins (`quotedWaitMinutes`, `quotedAt`: the
+/// host's own quote if given, else the engine's). `status: "seated"` with
+/// `assignedTableId` seats a walk-in at once. The visit is linked to
+/// `guestProfileId`, or to the profile its `contactInfo` (a phone or email)
+/// belongs to, or to a new profile made from it. Honours `Idempotency-Key`.
 #[utoipa::path(post, path = "/restaurants/{restaurant_id}/reservations", tag = "reservations", security(("bearer" = [])),
     params(RestaurantId, ("Idempotency-Key" = Option<String>, Header)), request_body = CreateReservation,
     responses((status = 201, body = Reservation), (status = 409, body = ErrorBody)))]
@@ -111,6 +112,7 @@ pub async fn create_reservation(
         new.notes.as_deref(),
     )?;
     validate_reservation_time(new.reservation_time, Utc::now())?;
+    validate_quote(new.quoted_wait_minutes)?;
     let (status, seat_now) = initial_status(new)?;
     let mut tenant = user.open(&state, restaurant_id).await?;
     if let Some(replay) = request.replay(tenant.tx()).await? {
@@ -118,6 +120,10 @@ pub async fn create_reservation(
     }
     let guest = booking::guest_for(&mut tenant, new).await?;
     let mut reservation = queries::insert_reservation(tenant.tx(), new, status, guest).await?;
+    if reservation.is_walk_in() && !seat_now {
+        let quote = new.quoted_wait_minutes;
+        reservation = floor::waitlist::quote_walk_in(&mut tenant, reservation, quote).await?;
+    }
     journal(&mut tenant, "reservation.create", None, &reservation).await?;
     if seat_now {
         let seat = UpdateReservation {
@@ -134,7 +140,8 @@ pub async fn create_reservation(
 }
 
 /// Changes a reservation: any subset of fields. A `status` change follows the
-/// lifecycle (illegal moves are 409); seating needs a free table.
+/// lifecycle (illegal moves are 409); seating needs a free table, or with
+/// `assignedCombinationId` every table of that combination (all or none).
 #[utoipa::path(put, path = "/restaurants/{restaurant_id}/reservations/{reservation_id}", tag = "reservations",
     security(("bearer" = [])), params(ReservationPath),
     request_body = UpdateReservation,

@@ -21,7 +21,11 @@ macro_rules! reservation_columns {
          guest_profile_id, \
          (select jsonb_build_object('visitCount', g.visit_count, 'noShowCount', g.no_show_count, \
                  'tags', g.tags, 'dietaryRestrictions', g.dietary_restrictions) \
-          from guest_profiles g where g.id = guest_profile_id) as guest"
+          from guest_profiles g where g.id = guest_profile_id) as guest, \
+         assigned_combination_id, quoted_wait_minutes, quoted_at, \
+         case when assigned_combination_id is null then array_remove(array[assigned_table_id], null) \
+         else coalesce((select c.table_ids from table_combinations c where c.id = assigned_combination_id), \
+         array_remove(array[assigned_table_id], null)) end as assigned_table_ids"
     };
 }
 pub(crate) use reservation_columns;
@@ -46,11 +50,31 @@ pub struct Reservation {
     pub updated_at: WireTime,
     #[serde(skip)]
     pub version: i32,
+    /// Every table the party holds or is assigned, in natural order: a
+    /// combination's members, or `[assignedTableId]`. Omitted when empty,
+    /// so an unassigned reservation keeps the contract's exact key set.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub assigned_table_ids: Vec<Uuid>,
+    /// The table combination the party is assigned to (omitted when none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assigned_combination_id: Option<Uuid>,
+    /// The wait quoted to a walk-in when it joined the queue (omitted when none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quoted_wait_minutes: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quoted_at: Option<WireTime>,
     /// The guest profile this visit belongs to, or null.
     pub guest_profile_id: Option<Uuid>,
     /// The linked guest at a glance, or null.
     #[schema(value_type = Option<GuestSummary>)]
     pub guest: Option<sqlx::types::Json<GuestSummary>>,
+}
+
+impl Reservation {
+    /// A walk-in has no reservation time.
+    pub fn is_walk_in(&self) -> bool {
+        self.reservation_time.is_none()
+    }
 }
 
 /// What the host sees of a reservation's guest without another call.
@@ -121,6 +145,9 @@ pub struct CreateReservation {
         deserialize_with = "crate::http::validate::blank::uuid"
     )]
     pub guest_profile_id: Option<Uuid>,
+    /// A walk-in's quote as the host gave it, instead of the engine's.
+    #[serde(alias = "quoted_wait_minutes")]
+    pub quoted_wait_minutes: Option<i32>,
 }
 
 /// Any subset of fields; a `status` change follows the lifecycle rules.
@@ -147,6 +174,10 @@ pub struct UpdateReservation {
         deserialize_with = "crate::http::validate::blank::uuid"
     )]
     pub assigned_table_id: Option<Uuid>,
+    /// Seat (or assign) the party at every table of this combination; wins
+    /// over `assignedTableId`.
+    #[serde(alias = "assigned_combination_id")]
+    pub assigned_combination_id: Option<Uuid>,
     /// Seat a party larger than the table's capacity.
     #[serde(default, alias = "allow_over_capacity")]
     pub allow_over_capacity: bool,
@@ -157,6 +188,18 @@ pub struct UpdateReservation {
         deserialize_with = "crate::http::validate::blank::uuid"
     )]
     pub guest_profile_id: Option<Uuid>,
+}
+
+/// A host's own quote: zero to a day.
+pub fn validate_quote(minutes: Option<i32>) -> Result<(), FieldError> {
+    match minutes {
+        Some(m) if !(0..=1440).contains(&m) => Err(FieldError::body(
+            "quotedWaitMinutes",
+            "must be between 0 and 1440",
+            "value_error",
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Field limits shared by create and update.

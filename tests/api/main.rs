@@ -4,7 +4,9 @@
 mod helpers;
 
 mod auth;
+mod combinations;
 mod compat;
+mod day_report;
 mod docs;
 mod errors;
 mod guest_profiles;
@@ -13,9 +15,12 @@ mod health;
 mod input_edge;
 mod live;
 mod reservations;
+mod servers;
 mod service;
 mod staff;
 mod statements;
 mod tables;
 mod tenancy;
 mod transactions;
+mod turn_times;
+mod waitlist;

@@ -38,8 +38,20 @@ async fn two_tenants(app: &TestApp) -> (Account, Account) {
         let spare = json!({"tableNumber": "B1", "capacity": 2});
         let retried = app.post_table_with_key(owner, "k1", &spare).await;
         assert_eq!(retried.status, 201);
+        host_stand_rows(app, owner, &table, &retried.body).await;
     }
     (a, b)
+}
+
+/// A row in each of the host-stand engine's tables (seatings come with the seating above).
+async fn host_stand_rows(app: &TestApp, owner: &Account, table: &Value, spare: &Value) {
+    let times = json!({"defaultMinutes": 90, "byPartySize": [{"maxPartySize": 2, "minutes": 60}]});
+    assert_eq!(app.put_turn_times(owner, &times).await.status, 200);
+    let pair = json!({"name": "A1+B1", "tableIds": [id(table), id(spare)]});
+    assert_eq!(app.post_combination(owner, &pair).await.status, 201);
+    let sections = json!([{"section": "Main Dining", "userId": owner.user_id}]);
+    let assigned = app.put_server_assignments(owner, &sections).await;
+    assert_eq!(assigned.status, 200, "{}", assigned.body);
 }
 
 /// B's token on A's restaurant: every helper called `by` it sends B's token
@@ -255,6 +267,19 @@ async fn every_endpoint(
         app.merge_guest_profiles(by, profile, &Uuid::new_v4().to_string())
             .await,
         app.delete_guest_profile(by, profile).await,
+        app.get_turn_times(by).await,
+        app.put_turn_times(by, &json!({"defaultMinutes": 60})).await,
+        app.get_suggested_turn_times(by).await,
+        app.get_quote(by, 2).await,
+        app.get_waitlist(by).await,
+        app.get_combinations(by).await,
+        app.post_combination(by, &json!({"name": "X", "tableIds": [table, reservation]}))
+            .await,
+        app.get_server_assignments(by).await,
+        app.put_server_assignments(by, &json!([])).await,
+        app.get_servers(by).await,
+        app.get_seating_suggestions(by, 2).await,
+        app.get_day_report(by, "2026-12-01").await,
     ]
 }
 

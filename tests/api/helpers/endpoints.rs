@@ -291,3 +291,84 @@ impl TestApp {
             .await
     }
 }
+
+/// The host-stand engine: turn times, the waitlist, combinations, servers, the day report.
+impl TestApp {
+    pub async fn get_turn_times(&self, by: &Account) -> Reply {
+        self.get_by(by, "/turn-times").await
+    }
+
+    pub async fn put_turn_times(&self, by: &Account, body: &Value) -> Reply {
+        self.put_by(by, "/turn-times", body).await
+    }
+
+    pub async fn get_suggested_turn_times(&self, by: &Account) -> Reply {
+        self.get_by(by, "/turn-times/suggested").await
+    }
+
+    /// A `GET` of any path under `by`'s restaurant, for malformed queries.
+    pub async fn get_by_path(&self, by: &Account, rest: &str) -> Reply {
+        self.get_by(by, rest).await
+    }
+
+    pub async fn get_quote(&self, by: &Account, party_size: i32) -> Reply {
+        self.get_by(by, &format!("/waitlist/quote?partySize={party_size}"))
+            .await
+    }
+
+    pub async fn get_waitlist(&self, by: &Account) -> Reply {
+        self.get_by(by, "/waitlist").await
+    }
+
+    pub async fn get_combinations(&self, by: &Account) -> Reply {
+        self.get_by(by, "/table-combinations").await
+    }
+
+    pub async fn post_combination(&self, by: &Account, body: &Value) -> Reply {
+        self.post_by(by, "/table-combinations", body).await
+    }
+
+    pub async fn put_combination(&self, by: &Account, combination_id: &str, body: &Value) -> Reply {
+        self.put_by(by, &format!("/table-combinations/{combination_id}"), body)
+            .await
+    }
+
+    pub async fn delete_combination(&self, by: &Account, combination_id: &str) -> Reply {
+        self.delete_by(by, &format!("/table-combinations/{combination_id}"))
+            .await
+    }
+
+    pub async fn get_server_assignments(&self, by: &Account) -> Reply {
+        self.get_by(by, "/server-assignments").await
+    }
+
+    pub async fn put_server_assignments(&self, by: &Account, body: &Value) -> Reply {
+        self.put_by(by, "/server-assignments", body).await
+    }
+
+    pub async fn get_servers(&self, by: &Account) -> Reply {
+        self.get_by(by, "/servers").await
+    }
+
+    pub async fn get_seating_suggestions(&self, by: &Account, party_size: i32) -> Reply {
+        self.get_by(by, &format!("/seating-suggestions?partySize={party_size}"))
+            .await
+    }
+
+    pub async fn get_day_report(&self, by: &Account, date: &str) -> Reply {
+        self.get_by(by, &format!("/reports/day?date={date}")).await
+    }
+
+    /// The report as CSV: the status, the content type and the text.
+    pub async fn get_day_report_csv(&self, by: &Account, date: &str) -> (u16, String, String) {
+        let path = format!("/reports/day?date={date}");
+        let request = self.by(Method::GET, by, &path).header("accept", "text/csv");
+        let response = request.send().await.expect("request");
+        let status = response.status().as_u16();
+        let kind = response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        (status, kind, response.text().await.unwrap())
+    }
+}

@@ -252,6 +252,33 @@ impl TestApp {
     }
 }
 
+/// Fixtures that set the clock's side of the floor behind the API, so that
+/// time-dependent answers are exact without waiting.
+impl TestApp {
+    /// Moves a seated party's seat time (its reservation's and its seatings')
+    /// `minutes` into the past.
+    pub async fn seated_minutes_ago(&self, reservation: &Value, minutes: i32) {
+        for statement in [
+            "update reservations set seated_time = now() - make_interval(mins => $2) where id = $1::uuid",
+            "update seatings set seated_at = now() - make_interval(mins => $2) where reservation_id = $1::uuid",
+        ] {
+            sqlx::query(statement)
+                .bind(id(reservation))
+                .bind(minutes)
+                .execute(&self.db)
+                .await
+                .unwrap();
+        }
+    }
+
+    /// Sets the restaurant's turn times to `minutes` for every party.
+    pub async fn turn_times_of(&self, by: &Account, minutes: i32) {
+        let body = json!({"defaultMinutes": minutes});
+        let set = self.put_turn_times(by, &body).await;
+        assert_eq!(set.status, 200, "{}", set.body);
+    }
+}
+
 impl TestApp {
     /// Writes `request` as raw bytes on a new connection, for what reqwest
     /// refuses to send (control bytes in a header or the request line), and
