@@ -82,9 +82,10 @@ pub async fn move_visits(tenant: &mut Tenant, from: Uuid, to: Uuid) -> ApiResult
 }
 
 /// Takes the person out of every visit of `profile` (already erased) and out
-/// of every copy the restaurant holds: the event log (which `since` replays),
-/// the activity journal's before and after, and remembered idempotent
-/// answers. Counts, times and party sizes stay.
+/// of every copy the restaurant holds: the event log (which `since` replays;
+/// the waitlist lists in it included), the activity journal's before and
+/// after, and remembered idempotent answers. Counts, times and party sizes
+/// stay.
 pub async fn erase_visits(tenant: &mut Tenant, profile: Uuid) -> ApiResult<()> {
     let visits = queries::erase_visits(tenant.tx(), profile).await?;
     for visit in &visits {

@@ -52,6 +52,16 @@ statements! {
              when type like 'guest_profile%' then jsonb_build_object('id', entity_id)
              else app.erased_visit(data) end
          where entity_id = any($1)";
+    /// The host-stand engine's `waitlist_update` events list waiting
+    /// parties by name: those entries keep their place without it.
+    ERASE_WAITLISTS = "update events set data = jsonb_set(data, '{waitlist}', (
+             select jsonb_agg(case when (entry ->> 'id')::uuid = any($1)
+                     then entry || jsonb_build_object('guestName', 'Erased guest')
+                     else entry end order by place)
+             from jsonb_array_elements(data -> 'waitlist') with ordinality as listed(entry, place)))
+         where type = 'waitlist_update'
+           and exists (select 1 from jsonb_array_elements(data -> 'waitlist') as listed(entry)
+                       where (entry ->> 'id')::uuid = any($1))";
     ERASE_ACTIVITY = "update activity set
              before = case when before is null then null
                  when entity_type = 'guest_profile' then jsonb_build_object('id', entity_id)
@@ -159,7 +169,12 @@ pub async fn erase_visits(tx: &mut TenantTx, profile: Uuid) -> ApiResult<Vec<Res
 
 /// Scrubs the copies of the profile and of its visits (`ids`).
 pub async fn erase_copies(tx: &mut TenantTx, ids: &[Uuid]) -> ApiResult<()> {
-    for statement in [ERASE_EVENTS, ERASE_ACTIVITY, ERASE_REMEMBERED] {
+    for statement in [
+        ERASE_EVENTS,
+        ERASE_WAITLISTS,
+        ERASE_ACTIVITY,
+        ERASE_REMEMBERED,
+    ] {
         sqlx::query(statement).bind(ids).execute(tx.conn()).await?;
     }
     Ok(())

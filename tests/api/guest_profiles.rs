@@ -311,10 +311,14 @@ async fn erasure_removes_the_person_from_visits_events_and_activity_but_keeps_co
     let (owner, _, staff) = app.team().await;
     let table = app.create_table(&owner, "A1", 4).await;
     let profile = app.create_guest_profile(&owner, &ana()).await;
+    let before = walk_in(&app, &owner, "Bo", "no contact").await;
+    app.seat(&owner, &before, &table).await;
     let visit = walk_in(&app, &owner, "Ana Silva", "202-555-0143").await;
+    let finish = json!({"status": "finished"});
+    // Bo leaving moves Ana's quote: a waitlist_update that names her.
+    app.put_reservation(&owner, id(&before), &finish).await;
     app.seat(&owner, &visit, &table).await;
-    app.put_reservation(&owner, id(&visit), &json!({"status": "finished"}))
-        .await;
+    app.put_reservation(&owner, id(&visit), &finish).await;
 
     assert_eq!(
         app.delete_guest_profile(&staff, id(&profile)).await.status,
