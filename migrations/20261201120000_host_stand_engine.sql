@@ -80,21 +80,10 @@ create table server_assignments (
     primary key (restaurant_id, day, section)
 );
 
-do $$
-declare
-    tenant_table text;
-begin
-    foreach tenant_table in array array['turn_times', 'table_combinations', 'seatings', 'server_assignments'] loop
-        execute format('alter table %I enable row level security', tenant_table);
-        execute format('alter table %I force row level security', tenant_table);
-        execute format(
-            'create policy tenant_isolation on %I
-                 using (restaurant_id = (select app.current_restaurant()))
-                 with check (restaurant_id = (select app.current_restaurant()))',
-            tenant_table);
-    end loop;
-end
-$$;
+select app.isolate_tenant_table('turn_times');
+select app.isolate_tenant_table('table_combinations');
+select app.isolate_tenant_table('seatings');
+select app.isolate_tenant_table('server_assignments');
 
 grant select, insert, update, delete
     on turn_times, table_combinations, seatings, server_assignments
