@@ -121,3 +121,33 @@ async fn suggested_turn_times_are_the_medians_of_the_last_60_days_finished_parti
             {"maxPartySize": 4, "minutes": 100, "sampleSize": 1}]})
     );
 }
+
+#[tokio::test]
+async fn a_stale_if_match_on_turn_times_or_server_assignments_is_412_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let owner = app.register().await;
+    let times = app.get_turn_times(&owner).await;
+    let assignments = app.get_server_assignments(&owner).await;
+    let (times_tag, assignments_tag) = (&times.headers["etag"], &assignments.headers["etag"]);
+    let ninety = json!({"defaultMinutes": 100});
+    app.put_turn_times(&owner, &ninety).await.expect_200();
+    let section = json!([{"section": "Main", "userId": owner.user_id}]);
+    app.put_server_assignments(&owner, &section)
+        .await
+        .expect_200();
+
+    let stale_times = json!({"defaultMinutes": 30});
+    let late_times = app
+        .put_turn_times_if_match(&owner, times_tag, &stale_times)
+        .await;
+    let late_sections = app
+        .put_server_assignments_if_match(&owner, assignments_tag, &json!([]))
+        .await;
+
+    assert_eq!(late_times.status, 412, "{}", late_times.body);
+    assert_eq!(late_sections.status, 412, "{}", late_sections.body);
+    let kept = app.get_turn_times(&owner).await.expect_200();
+    assert_eq!(kept["defaultMinutes"], 100);
+    let sections = app.get_server_assignments(&owner).await.expect_200();
+    assert_eq!(sections["assignments"].as_array().unwrap().len(), 1);
+}

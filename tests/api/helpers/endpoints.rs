@@ -302,6 +302,15 @@ impl TestApp {
         self.put_by(by, "/turn-times", body).await
     }
 
+    pub async fn put_turn_times_if_match(
+        &self,
+        by: &Account,
+        etag: &HeaderValue,
+        body: &Value,
+    ) -> Reply {
+        self.put_by_if_match(by, "/turn-times", etag, body).await
+    }
+
     pub async fn get_suggested_turn_times(&self, by: &Account) -> Reply {
         self.get_by(by, "/turn-times/suggested").await
     }
@@ -344,6 +353,16 @@ impl TestApp {
 
     pub async fn put_server_assignments(&self, by: &Account, body: &Value) -> Reply {
         self.put_by(by, "/server-assignments", body).await
+    }
+
+    pub async fn put_server_assignments_if_match(
+        &self,
+        by: &Account,
+        etag: &HeaderValue,
+        body: &Value,
+    ) -> Reply {
+        self.put_by_if_match(by, "/server-assignments", etag, body)
+            .await
     }
 
     pub async fn get_servers(&self, by: &Account) -> Reply {
