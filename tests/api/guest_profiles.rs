@@ -224,7 +224,7 @@ async fn search_finds_by_prefix_typo_phone_and_email_best_match_first() {
     .await;
 
     let mut found = Vec::new();
-    for q in ["smi", "jonh%20smtih", "555-0143", "ana@exa"] {
+    for q in ["smi", "john%20smiht", "555-0143", "ana@exa"] {
         let page = app.get_guest_profiles(&owner, &format!("q={q}")).await;
         found.push(page.expect_200());
     }
