@@ -60,7 +60,8 @@ create index guest_profiles_book_order_idx
 -- pg_trgm's similarity operators are not: a trigram index on guest_profiles
 -- would never be used, and every search would read all of a restaurant's
 -- profiles. Text equality is leakproof, so `term = any(...)` here is an
--- index range scan however many profiles the restaurant has.
+-- index-only range scan per trigram: its cost follows how many profiles
+-- share the query's trigrams, not how many the restaurant has.
 create table guest_profile_terms (
     restaurant_id uuid not null,
     term text not null,
