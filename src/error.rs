@@ -174,11 +174,20 @@ pub fn on_constraint(
     constraint: &'static str,
     error: fn() -> ApiError,
 ) -> impl Fn(sqlx::Error) -> ApiError {
+    move |db_error| on_constraints(&[(constraint, error)])(db_error)
+}
+
+/// A constraint's name and the error its violation answers.
+pub type ConstraintError = (&'static str, fn() -> ApiError);
+
+/// The same for several constraints, each with its own error.
+pub fn on_constraints(map: &[ConstraintError]) -> impl Fn(sqlx::Error) -> ApiError + '_ {
     move |db_error| {
-        let violated = db_error
-            .as_database_error()
-            .is_some_and(|e| e.constraint() == Some(constraint));
-        if violated { error() } else { db_error.into() }
+        let violated = db_error.as_database_error().and_then(|e| e.constraint());
+        match map.iter().find(|(name, _)| Some(*name) == violated) {
+            Some((_, error)) => error(),
+            None => db_error.into(),
+        }
     }
 }
 

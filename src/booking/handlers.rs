@@ -4,11 +4,8 @@ use axum::{Json, extract::State};
 
 use crate::{
     error::{ApiResult, ErrorBody},
-    guest_profiles::{
-        ProfilePath,
-        model::{VisitQuery, limit},
-    },
-    http::{AppPath, AppQuery},
+    guest_profiles::{ProfilePath, model::VisitQuery},
+    http::{AppPath, AppQuery, validate},
     reservations::model::Reservation,
     state::AppState,
     tenant::AuthUser,
@@ -24,7 +21,7 @@ pub async fn list_visits(
     AppPath(path): AppPath<ProfilePath>,
     AppQuery(query): AppQuery<VisitQuery>,
 ) -> ApiResult<Json<Vec<Reservation>>> {
-    let limit = limit(query.limit, 100, 1000)?;
+    let limit = validate::limit(query.limit, 100, 1000)?;
     let mut tenant = user.open(&state, path.restaurant_id).await?;
     let visits = super::visits(&mut tenant, path.profile_id, limit).await?;
     tenant.end_read();

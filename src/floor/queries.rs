@@ -7,7 +7,7 @@ use super::snapshot::SnapshotRow;
 
 use crate::{
     db::{TenantTx, statements},
-    error::{ApiError, ApiResult, on_constraint},
+    error::{ApiError, ApiResult, on_constraint, on_constraints},
     reservations::{
         lifecycle::Effects,
         model::{
@@ -248,13 +248,10 @@ pub async fn update_reservation(
         .bind(change.guest_profile_id)
         .fetch_one(tx.conn())
         .await
-        .map_err(
-            |error| match error.as_database_error().and_then(|e| e.constraint()) {
-                Some("reservations_one_seated_per_table") => table_occupied(),
-                Some(GUEST_PROFILE_KEY) => guest_profile_gone(),
-                _ => error.into(),
-            },
-        )
+        .map_err(on_constraints(&[
+            ("reservations_one_seated_per_table", table_occupied),
+            (GUEST_PROFILE_KEY, guest_profile_gone),
+        ]))
 }
 
 pub async fn set_quote(tx: &mut TenantTx, id: Uuid, minutes: i32) -> ApiResult<Reservation> {

@@ -79,6 +79,14 @@ impl Place {
     }
 }
 
+impl Floor {
+    /// The ids of `place`'s tables, and of its combination if it is one.
+    pub fn ids_of(&self, place: &Place) -> (Vec<Uuid>, Option<Uuid>) {
+        let tables = place.members.iter().map(|&m| self.tables[m].id).collect();
+        (tables, place.combination.map(|c| self.combinations[c].id))
+    }
+}
+
 /// The floor being replayed: when each table frees, and what holds it.
 /// Times are whole seconds after `now`: the replay compares and adds them
 /// thousands of times per quote, which calendar arithmetic makes slow.
@@ -205,14 +213,11 @@ impl<'a> Plan<'a> {
         for &member in &place.members {
             self.free_at[member] = Some(start + turn);
         }
+        let (table_ids, combination_id) = self.floor.ids_of(place);
         Expected {
             seat_at: self.floor.now + Duration::seconds(start),
-            table_ids: place
-                .members
-                .iter()
-                .map(|&m| self.floor.tables[m].id)
-                .collect(),
-            combination_id: place.combination.map(|c| self.floor.combinations[c].id),
+            table_ids,
+            combination_id,
         }
     }
 }

@@ -12,8 +12,7 @@ use uuid::Uuid;
 
 use super::{
     model::{
-        Cursor, GuestProfile, MergeProfiles, ProfileFields, ProfilePage, ProfileSearch, limit,
-        merged,
+        Cursor, GuestProfile, MergeProfiles, ProfileFields, ProfilePage, ProfileSearch, merged,
     },
     queries::{self, Keyed},
     region,
@@ -21,7 +20,7 @@ use super::{
 use crate::{
     booking,
     error::{ApiResult, ErrorBody, FieldError},
-    http::{AppJson, AppPath, AppQuery, Idempotent, IfMatch, RestaurantId, Tagged},
+    http::{AppJson, AppPath, AppQuery, Idempotent, IfMatch, RestaurantId, Tagged, validate},
     journal::{journal, journal_delete},
     state::AppState,
     tenant::{AuthUser, Tenant},
@@ -46,13 +45,14 @@ pub async fn list_profiles(
     AppPath(RestaurantId(restaurant_id)): AppPath<RestaurantId>,
     AppQuery(search): AppQuery<ProfileSearch>,
 ) -> ApiResult<Json<ProfilePage>> {
-    let limit = limit(search.limit, 25, 100)?;
+    let limit = validate::limit(search.limit, 25, 100)?;
     let cursor = search.cursor.as_deref().map(Cursor::decode).transpose()?;
     let q = search
         .q
         .as_deref()
         .map(search_text)
         .filter(|q| !q.is_empty());
+    let searching = q.is_some();
     let mut tenant = user.open(&state, restaurant_id).await?;
     let found = match (q, cursor) {
         (None, None) => queries::browse_profiles(tenant.tx(), None, limit).await?,
@@ -66,7 +66,7 @@ pub async fn list_profiles(
         _ => return Err(cursor_mismatch().into()),
     };
     tenant.end_read();
-    Ok(Json(page(found, limit, search.q.is_some())))
+    Ok(Json(page(found, limit, searching)))
 }
 
 /// What search compares: lower case, and a phone number by its digits only

@@ -339,18 +339,6 @@ pub struct VisitQuery {
     pub limit: Option<i64>,
 }
 
-/// A `limit` parameter between 1 and `max`, `default` when absent.
-pub fn limit(given: Option<i64>, default: i64, max: i64) -> Result<i64, FieldError> {
-    match given.unwrap_or(default) {
-        limit if (1..=max).contains(&limit) => Ok(limit),
-        _ => Err(FieldError::query(
-            "limit",
-            format!("must be between 1 and {max}"),
-            "value_error",
-        )),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

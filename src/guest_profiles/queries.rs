@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::model::{CleanFields, GuestProfile, profile_columns};
 use crate::{
     db::{TenantTx, statements},
-    error::{ApiError, ApiResult},
+    error::{ApiError, ApiResult, ConstraintError, on_constraints},
 };
 
 statements! {
@@ -90,19 +90,24 @@ const UNIQUE_PHONE: &str = "guest_profiles_phone_key";
 const UNIQUE_EMAIL: &str = "guest_profiles_email_key";
 
 /// A phone or email another profile already has: 409, naming which.
-fn contact_conflicts(error: sqlx::Error) -> ApiError {
-    let taken = |what| {
-        ApiError::conflict(
-            "guest_profile_exists",
-            format!("another guest profile has this {what}; merge the two instead"),
-        )
-    };
-    match error.as_database_error().and_then(|e| e.constraint()) {
-        Some(UNIQUE_PHONE) => taken("phone"),
-        Some(UNIQUE_EMAIL) => taken("email"),
-        _ => error.into(),
-    }
+fn phone_taken() -> ApiError {
+    contact_taken("phone")
 }
+
+fn email_taken() -> ApiError {
+    contact_taken("email")
+}
+
+fn contact_taken(what: &str) -> ApiError {
+    ApiError::conflict(
+        "guest_profile_exists",
+        format!("another guest profile has this {what}; merge the two instead"),
+    )
+}
+
+/// Both writes of a profile's fields refuse a taken phone or email.
+const CONTACT_KEYS: [ConstraintError; 2] =
+    [(UNIQUE_PHONE, phone_taken), (UNIQUE_EMAIL, email_taken)];
 
 /// The restaurant's region for phone numbers without a country code.
 pub async fn select_region(tx: &mut TenantTx) -> ApiResult<String> {
@@ -133,7 +138,7 @@ pub async fn insert_profile(tx: &mut TenantTx, new: &CleanFields) -> ApiResult<G
     bind_fields(query, new)
         .fetch_one(tx.conn())
         .await
-        .map_err(contact_conflicts)
+        .map_err(on_constraints(&CONTACT_KEYS))
 }
 
 pub async fn update_profile(
@@ -145,7 +150,7 @@ pub async fn update_profile(
     bind_fields(query, change)
         .fetch_one(tx.conn())
         .await
-        .map_err(contact_conflicts)
+        .map_err(on_constraints(&CONTACT_KEYS))
 }
 
 type ProfileQuery<'q> =

@@ -182,6 +182,18 @@ pub fn region(field: &str, code: &str) -> Result<(), FieldError> {
     }
 }
 
+/// A `limit` parameter between 1 and `max`, `default` when absent.
+pub fn limit(given: Option<i64>, default: i64, max: i64) -> Result<i64, FieldError> {
+    match given.unwrap_or(default) {
+        limit if (1..=max).contains(&limit) => Ok(limit),
+        _ => Err(FieldError::query(
+            "limit",
+            format!("must be between 1 and {max}"),
+            "value_error",
+        )),
+    }
+}
+
 /// The largest integer every JSON reader represents exactly (2^53, RFC 7493).
 const MAX_SAFE_NUMBER: f64 = 9_007_199_254_740_992.0;
 

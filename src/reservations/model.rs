@@ -296,14 +296,7 @@ impl ReservationQuery {
     }
 
     pub fn limit(&self) -> Result<i64, FieldError> {
-        match self.limit.unwrap_or(DEFAULT_LIMIT) {
-            limit @ 1..=MAX_LIMIT => Ok(limit),
-            _ => Err(FieldError::query(
-                "limit",
-                format!("must be between 1 and {MAX_LIMIT}"),
-                "value_error",
-            )),
-        }
+        validate::limit(self.limit, DEFAULT_LIMIT, MAX_LIMIT)
     }
 }
 

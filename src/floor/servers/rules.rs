@@ -115,13 +115,10 @@ pub fn suggestions(snapshot: &Snapshot, servers: &[Server], party_size: i32) -> 
                 covers,
                 index,
             );
+            let (table_ids, combination_id) = snapshot.floor.ids_of(place);
             let suggestion = Suggestion {
-                table_ids: place
-                    .members
-                    .iter()
-                    .map(|&m| snapshot.floor.tables[m].id)
-                    .collect(),
-                combination_id: place.combination.map(|c| snapshot.floor.combinations[c].id),
+                table_ids,
+                combination_id,
                 capacity: place.capacity,
                 server_id: server.map(|s| s.user_id),
                 reasons: reasons(snapshot, place, party_size, kept, server),
