@@ -18,10 +18,7 @@ macro_rules! reservation_columns {
     () => {
         "id, guest_name, party_size, status, reservation_time, check_in_time, seated_time, \
          finished_time, assigned_table_id, contact_info, notes, created_at, updated_at, version, \
-         guest_profile_id, \
-         (select jsonb_build_object('visitCount', g.visit_count, 'noShowCount', g.no_show_count, \
-                 'tags', g.tags, 'dietaryRestrictions', g.dietary_restrictions) \
-          from guest_profiles g where g.id = guest_profile_id) as guest, \
+         guest_profile_id, guest_summary as guest, \
          assigned_combination_id, quoted_wait_minutes, quoted_at, \
          case when assigned_combination_id is null then array_remove(array[assigned_table_id], null) \
          else coalesce((select c.table_ids from table_combinations c where c.id = assigned_combination_id), \

@@ -423,3 +423,50 @@ async fn a_visit_is_relinked_by_put_and_an_unknown_profile_is_404() {
     assert_eq!(relinked["guest"]["tags"], json!(["vip", "regular"]));
     assert_eq!(missing.status, 404, "{}", missing.body);
 }
+
+#[tokio::test]
+async fn every_visit_shows_the_profile_as_it_is_after_edits_and_concurrent_changes() {
+    let app = TestApp::spawn().await;
+    let owner = app.register().await;
+    let profile = app.create_guest_profile(&owner, &ana()).await;
+    let pid = id(&profile);
+    let link = json!({"guestName": "Ana", "partySize": 2, "guestProfileId": pid});
+    let visits =
+        futures_util::future::join_all((0..8).map(|_| app.post_reservation(&owner, &link))).await;
+    let ids: Vec<&str> = visits.iter().map(|v| id(&v.body)).collect();
+
+    // Half no-shows, half cancellations, all at once: each write refreshes
+    // the summary its siblings carry, so they contend for the same rows.
+    let (app, owner) = (&app, &owner);
+    let changes = ids.iter().enumerate().map(|(n, visit)| async move {
+        if n % 2 == 0 {
+            app.put_reservation(owner, visit, &json!({"status": "noShow"}))
+                .await
+                .status
+        } else {
+            app.delete_reservation(owner, visit).await.status
+        }
+    });
+    let statuses = futures_util::future::join_all(changes).await;
+    let after_changes = summaries(app, owner).await;
+    let edit = json!({"tags": ["regular"], "dietaryRestrictions": ["nuts"]});
+    app.put_guest_profile(owner, pid, &edit).await.expect_200();
+    let after_edit = summaries(app, owner).await;
+
+    assert_eq!(statuses, [200, 204, 200, 204, 200, 204, 200, 204]);
+    let counted = json!({"visitCount": 0, "noShowCount": 4, "tags": ["vip", "regular"], "dietaryRestrictions": ["gluten"]});
+    assert_eq!(after_changes, vec![counted; 8]);
+    let edited = json!({"visitCount": 0, "noShowCount": 4, "tags": ["regular"], "dietaryRestrictions": ["nuts"]});
+    assert_eq!(after_edit, vec![edited; 8]);
+}
+
+/// The guest summary of every reservation in the list.
+async fn summaries(app: &TestApp, by: &Account) -> Vec<Value> {
+    let listed = app.get_reservations(by, "").await.expect_200();
+    listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["guest"].clone())
+        .collect()
+}
