@@ -164,6 +164,8 @@ async fn a_finish_that_moves_the_queue_sends_a_waitlist_update_on_live() {
     let mut live = connect(app.port, &owner.restaurant_id, &owner.token, "")
         .await
         .unwrap();
+    // `hello` comes once the socket is subscribed: what follows reaches it.
+    assert_eq!(live.next_json().await["type"], "hello");
 
     let finish = json!({"status": "finished"});
     assert_eq!(
@@ -203,6 +205,8 @@ async fn a_new_combination_that_fits_a_waiting_party_moves_its_quote_live() {
     let mut live = connect(app.port, &owner.restaurant_id, &owner.token, "")
         .await
         .unwrap();
+    // `hello` comes once the socket is subscribed: what follows reaches it.
+    assert_eq!(live.next_json().await["type"], "hello");
 
     let pair = json!({"name": "Pair", "tableIds": [id(&a1), id(&a2)], "maxCapacity": 8});
     assert_eq!(app.post_combination(&owner, &pair).await.status, 201);
