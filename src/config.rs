@@ -36,6 +36,18 @@ pub enum LogFormat {
     Json,
 }
 
+/// What sits between the service and PostgreSQL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pooler {
+    /// A direct connection, or a pooler in session mode: one server
+    /// connection per client connection.
+    None,
+    /// A pooler in transaction mode (PgBouncer's `pool_mode = transaction`,
+    /// Supabase's port 6543, Neon's `-pooler` host): no named prepared
+    /// statements, no migrations through it (see `db::NAMED_STATEMENTS`).
+    Transaction,
+}
+
 /// Where browsers may call us from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CorsOrigins {
@@ -47,6 +59,9 @@ pub enum CorsOrigins {
 pub struct Config {
     /// `None` means: run the embedded PostgreSQL cluster (development only).
     pub database_url: Option<Secret>,
+    /// A direct connection for migrations, when `database_url` goes through a pooler.
+    pub migration_database_url: Option<Secret>,
+    pub database_pooler: Pooler,
     /// `None` until resolved: in development a key is generated under `data_dir`.
     pub secret_key: Option<Secret>,
     pub redis_url: Option<Secret>,
@@ -61,6 +76,11 @@ pub struct Config {
     pub event_retention: Duration,
     pub db_pool_size: u32,
     pub request_timeout: Duration,
+    /// How long a connection may take to send a request's head, and stay
+    /// idle between requests (see `http::server`).
+    pub header_read_timeout: Duration,
+    /// Connections one instance keeps open at once; more are answered 503.
+    pub max_connections: usize,
     pub shutdown_grace: Duration,
     /// Prefix of the Redis channel shared by all instances of one deployment.
     pub redis_channel_prefix: String,
@@ -117,6 +137,17 @@ impl Config {
         };
         let config = Config {
             database_url: get("DATABASE_URL").map(Secret::new),
+            migration_database_url: get("MIGRATION_DATABASE_URL").map(Secret::new),
+            database_pooler: match get("DATABASE_POOLER").as_deref() {
+                None | Some("none") | Some("session") => Pooler::None,
+                Some("transaction") => Pooler::Transaction,
+                Some(other) => {
+                    return Err(invalid(
+                        "DATABASE_POOLER",
+                        format!("expected `none`, `session` or `transaction`, got {other:?}"),
+                    ));
+                }
+            },
             secret_key: get("SECRET_KEY").map(Secret::new),
             redis_url: get("REDIS_URL").map(Secret::new),
             environment,
@@ -146,6 +177,16 @@ impl Config {
             request_timeout: Duration::from_secs(
                 parse_positive("REQUEST_TIMEOUT_SECS", get("REQUEST_TIMEOUT_SECS"), 15)?.into(),
             ),
+            header_read_timeout: Duration::from_secs(
+                parse_positive(
+                    "HEADER_READ_TIMEOUT_SECS",
+                    get("HEADER_READ_TIMEOUT_SECS"),
+                    10,
+                )?
+                .into(),
+            ),
+            max_connections: parse_positive("MAX_CONNECTIONS", get("MAX_CONNECTIONS"), 20_000)?
+                as usize,
             shutdown_grace: Duration::from_secs(
                 parse_positive("SHUTDOWN_GRACE_SECS", get("SHUTDOWN_GRACE_SECS"), 10)?.into(),
             ),
@@ -297,6 +338,24 @@ mod tests {
         assert!(config.database_url.is_none());
         assert_eq!(config.access_token_ttl, Duration::from_secs(30 * 60));
         assert_eq!(config.cors_origins, CorsOrigins::Any);
+        assert_eq!(config.database_pooler, Pooler::None);
+        assert_eq!(config.header_read_timeout, Duration::from_secs(10));
+        assert_eq!(config.max_connections, 20_000);
+    }
+
+    #[test]
+    fn a_transaction_pooler_is_named_with_its_direct_url_for_migrations() {
+        let config = parse(&[
+            ("DATABASE_POOLER", "transaction"),
+            ("MIGRATION_DATABASE_URL", "postgres://u:p@db:5432/q"),
+        ])
+        .unwrap();
+        assert_eq!(config.database_pooler, Pooler::Transaction);
+        assert!(config.migration_database_url.is_some());
+        assert_eq!(
+            parse(&[("DATABASE_POOLER", "pgbouncer")]).unwrap_err().var,
+            "DATABASE_POOLER"
+        );
     }
 
     #[test]

@@ -1,19 +1,24 @@
 //! The connection pool, migrations, and where the database comes from: the
 //! `DATABASE_URL` server, or the embedded cluster in development.
 
-use std::{str::FromStr, time::Duration};
+use std::{
+    str::FromStr,
+    sync::atomic::{AtomicBool, Ordering},
+    time::Duration,
+};
 
 use anyhow::Context;
 use sqlx::{
-    PgConnection, PgPool, Postgres, Transaction,
+    Connection, FromRow, PgConnection, PgPool, Postgres, Transaction,
     migrate::Migrator,
-    postgres::{PgConnectOptions, PgPoolOptions},
+    postgres::{PgArgumentBuffer, PgArguments, PgConnectOptions, PgPoolOptions, PgRow, PgTypeInfo},
+    query::{Query, QueryAs, QueryScalar},
 };
 
 use uuid::Uuid;
 
 use crate::{
-    config::Config,
+    config::{Config, Pooler, Secret},
     embedded_pg::{self, ClusterOptions, EmbeddedPostgres},
     error::ApiResult,
     role::StaffRole,
@@ -53,6 +58,41 @@ statements! {
     BEGIN_REQUEST = "select app.begin_request($1, $2)";
     REVOKE_USER_SESSIONS = "update sessions set revoked_at = now()
          where user_id = $1 and revoked_at is null and id is distinct from $2";
+    APPLIED_MIGRATIONS = "select version from _sqlx_migrations where success";
+    ENUM_TYPES = "select typname::text from pg_type where typtype = 'e' and typnamespace = 'public'::regnamespace";
+    LEARN_TYPE = "select $1";
+}
+
+/// Whether statements are prepared once per connection by name and reused
+/// (the default), or sent unnamed and parsed each time: behind a transaction
+/// pooler (`DATABASE_POOLER=transaction`) each transaction may run on another
+/// server connection, and PgBouncer before 1.21 does not carry named
+/// statements across them (`prepared statement "sqlx_s_1" already exists`).
+/// A process talks to one database, so this is one switch for the process,
+/// set before its pool opens; every statement is run through `query`,
+/// `query_as` or `query_scalar` below, which read it.
+static NAMED_STATEMENTS: AtomicBool = AtomicBool::new(true);
+
+pub fn named_statements() -> bool {
+    NAMED_STATEMENTS.load(Ordering::Relaxed)
+}
+
+pub fn query(sql: &'static str) -> Query<'static, Postgres, PgArguments> {
+    sqlx::query(sql).persistent(named_statements())
+}
+
+pub fn query_as<T>(sql: &'static str) -> QueryAs<'static, Postgres, T, PgArguments>
+where
+    T: for<'r> FromRow<'r, PgRow>,
+{
+    sqlx::query_as(sql).persistent(named_statements())
+}
+
+pub fn query_scalar<T>(sql: &'static str) -> QueryScalar<'static, Postgres, T, PgArguments>
+where
+    (T,): for<'r> FromRow<'r, PgRow>,
+{
+    sqlx::query_scalar(sql).persistent(named_statements())
 }
 
 /// Every migration in `migrations/`, compiled into the binary.
@@ -95,12 +135,49 @@ impl Database {
                 )
             }
         };
+        if config.database_pooler == Pooler::Transaction {
+            NAMED_STATEMENTS.store(false, Ordering::Relaxed);
+        }
         tracing::info!(database = %describe(&options), embedded = embedded.is_some(), "using database");
         let pool = pool_options(config.db_pool_size)
             .connect_with(options)
             .await
             .context("connecting to the database")?;
         Ok(Self { pool, embedded })
+    }
+
+    /// Applies pending migrations. The migrator holds a session-level
+    /// advisory lock, which a transaction pooler cannot keep, so
+    /// `MIGRATION_DATABASE_URL` (a direct connection) is used when set, and
+    /// behind a transaction pooler without it nothing is migrated: this
+    /// fails if a migration is pending, naming what to run.
+    pub async fn migrate(&self, config: &Config) -> anyhow::Result<()> {
+        if let Some(url) = &config.migration_database_url {
+            return migrate_directly(url).await;
+        }
+        if config.database_pooler != Pooler::Transaction {
+            return migrate(&self.pool).await;
+        }
+        let mut tx = self.pool.begin().await?;
+        let applied: Vec<i64> = query_scalar(APPLIED_MIGRATIONS)
+            .fetch_all(&mut *tx)
+            .await
+            .unwrap_or_default();
+        tx.rollback().await?;
+        let pending = MIGRATOR
+            .iter()
+            .filter(|m| !m.migration_type.is_down_migration() && !applied.contains(&m.version))
+            .count();
+        anyhow::ensure!(
+            pending == 0,
+            "DATABASE_POOLER=transaction: {pending} migration(s) pending, and migrations cannot \
+             run through a transaction pooler; run `qtable migrate` with MIGRATION_DATABASE_URL \
+             set to a direct connection to the database"
+        );
+        tracing::info!(
+            "DATABASE_POOLER=transaction: migrations are current, none run through the pooler"
+        );
+        Ok(())
     }
 
     /// Closes the pool, then stops the embedded cluster, if any.
@@ -114,16 +191,78 @@ impl Database {
 }
 
 pub fn pool_options(size: u32) -> PgPoolOptions {
-    PgPoolOptions::new()
+    let options = PgPoolOptions::new()
         .max_connections(size)
         .acquire_timeout(ACQUIRE_TIMEOUT)
         // A broken connection fails its query and is discarded; pinging before
         // every checkout would double the round trips of every request.
-        .test_before_acquire(false)
+        .test_before_acquire(false);
+    if named_statements() {
+        return options;
+    }
+    options.after_connect(|conn, _| Box::pin(learn_enum_types(conn)))
+}
+
+/// The first time a statement returns a column of a type sqlx has not seen
+/// (our enums), sqlx asks the server about it with a query sent between
+/// preparing the statement and running it, and that query drops an unnamed
+/// statement: "unnamed prepared statement does not exist". So with unnamed
+/// statements each new connection first learns every enum of the schema
+/// where sqlx can ask safely, as the declared type of a parameter (asked
+/// before the statement is prepared). In a transaction, which a transaction
+/// pooler keeps on one server connection.
+async fn learn_enum_types(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+    let mut tx = conn.begin().await?;
+    let names: Vec<String> = query_scalar(ENUM_TYPES).fetch_all(&mut *tx).await?;
+    for name in names {
+        // sqlx keeps type names as `&'static str`; a schema has few enums,
+        // learnt once per connection.
+        let name: &'static str = name.leak();
+        query(LEARN_TYPE)
+            .bind(NullOf(name))
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await
+}
+
+/// A NULL of the named type: binding one makes sqlx look the type up.
+struct NullOf(&'static str);
+
+impl sqlx::Type<Postgres> for NullOf {
+    fn type_info() -> PgTypeInfo {
+        PgTypeInfo::with_name("unknown")
+    }
+}
+
+impl sqlx::Encode<'_, Postgres> for NullOf {
+    fn encode_by_ref(
+        &self,
+        _: &mut PgArgumentBuffer,
+    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        Ok(sqlx::encode::IsNull::Yes)
+    }
+
+    fn produces(&self) -> Option<PgTypeInfo> {
+        Some(PgTypeInfo::with_name(self.0))
+    }
 }
 
 pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
     MIGRATOR.run(pool).await.context("applying migrations")
+}
+
+async fn migrate_directly(url: &Secret) -> anyhow::Result<()> {
+    let options = PgConnectOptions::from_str(url.expose())
+        .context("MIGRATION_DATABASE_URL: not a valid PostgreSQL URL")?;
+    tracing::info!(database = %describe(&options), "migrating through MIGRATION_DATABASE_URL");
+    let pool = pool_options(1)
+        .connect_with(options)
+        .await
+        .context("connecting to MIGRATION_DATABASE_URL")?;
+    let migrated = migrate(&pool).await;
+    pool.close().await;
+    migrated
 }
 
 /// `postgres://user@host:port/db` (or the socket directory), never the password.
@@ -183,7 +322,7 @@ impl TenantTx {
         session_id: Option<Uuid>,
     ) -> Result<(Self, Option<StaffRole>), sqlx::Error> {
         let mut tx = pool.begin().await?;
-        let role = sqlx::query_scalar(BEGIN_REQUEST)
+        let role = query_scalar(BEGIN_REQUEST)
             .bind(restaurant_id)
             .bind(session_id)
             .fetch_one(&mut *tx)
@@ -211,7 +350,7 @@ impl TenantTx {
         user_id: Uuid,
         keep: Option<Uuid>,
     ) -> ApiResult<()> {
-        sqlx::query(REVOKE_USER_SESSIONS)
+        query(REVOKE_USER_SESSIONS)
             .bind(user_id)
             .bind(keep)
             .execute(self.conn())

@@ -22,7 +22,7 @@ use std::{
 use anyhow::{Context, bail};
 use sqlx::postgres::PgConnectOptions;
 
-use crate::db::statements;
+use crate::db::{self, statements};
 
 /// The superuser that `initdb` creates inside the cluster.
 pub const SUPERUSER: &str = "postgres";
@@ -140,7 +140,7 @@ pub async fn ensure_database(admin: &PgConnectOptions) -> anyhow::Result<()> {
         .connect()
         .await
         .context("connecting to the embedded PostgreSQL")?;
-    let exists: bool = sqlx::query_scalar(DATABASE_EXISTS)
+    let exists: bool = db::query_scalar(DATABASE_EXISTS)
         .bind(DATABASE)
         .fetch_one(&mut conn)
         .await?;

@@ -70,7 +70,7 @@ async fn main() -> ExitCode {
 
 async fn migrate(config: &Config) -> anyhow::Result<()> {
     let database = Database::open(config).await?;
-    qtable::db::migrate(&database.pool).await?;
+    database.migrate(config).await?;
     tracing::info!("migrations applied");
     database.close().await
 }
@@ -78,7 +78,7 @@ async fn migrate(config: &Config) -> anyhow::Result<()> {
 async fn serve(mut config: Config) -> anyhow::Result<()> {
     config.ensure_secret_key()?;
     let database = Database::open(&config).await?;
-    qtable::db::migrate(&database.pool).await?;
+    database.migrate(&config).await?;
     let app = startup::Application::build(config, database.pool.clone()).await?;
     tracing::info!(port = app.port(), "listening");
     app.run_until_stopped(startup::shutdown_signal()).await?;

@@ -10,7 +10,6 @@ use axum::{
     http::{HeaderName, HeaderValue, header},
     middleware::{self, Next},
     response::{IntoResponse, Response},
-    serve::ListenerExt,
 };
 use sqlx::PgPool;
 use tokio::net::TcpListener;
@@ -32,7 +31,10 @@ use crate::{
     docs,
     error::ApiError,
     floor, guest_profiles, health,
-    http::{extract::MAX_BODY_BYTES, parse_errors::WithErrorBodies},
+    http::{
+        extract::MAX_BODY_BYTES,
+        server::{self, ConnectionLimits},
+    },
     journal, live, reservations, restaurants, staff,
     state::AppState,
     tables,
@@ -45,6 +47,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     shutdown_grace: Duration,
+    limits: ConnectionLimits,
     live: live::Hub,
 }
 
@@ -52,6 +55,10 @@ impl Application {
     /// Builds the router and binds `HOST:PORT` (port 0 picks a free one).
     pub async fn build(config: Config, db: PgPool) -> anyhow::Result<Self> {
         let shutdown_grace = config.shutdown_grace;
+        let limits = ConnectionLimits {
+            header_read_timeout: config.header_read_timeout,
+            max_connections: config.max_connections,
+        };
         let address = SocketAddr::new(config.host, config.port);
         let (state, live) = start(config, db)?;
         let router = router(state, live.clone());
@@ -60,6 +67,7 @@ impl Application {
             listener,
             router,
             shutdown_grace,
+            limits,
             live,
         })
     }
@@ -83,18 +91,14 @@ impl Application {
             live.shut_down();
             let _ = stopping_tx.send(true);
         };
-        let service = self
-            .router
-            .into_make_service_with_connect_info::<SocketAddr>();
-        let listener = WithErrorBodies(self.listener).tap_io(|io| tune_socket(io.get_mut()));
-        let server = axum::serve(listener, service).with_graceful_shutdown(signal);
+        let server = server::serve(self.listener, self.router, self.limits, tune_socket, signal);
         let grace = self.shutdown_grace;
         let deadline = async move {
             let _ = stopping_rx.wait_for(|stopping| *stopping).await;
             tokio::time::sleep(grace).await;
         };
         tokio::select! {
-            result = server => result?,
+            () = server => {}
             () = deadline => tracing::warn!("grace period over: dropping remaining connections"),
         }
         Ok(())

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::model::Me;
 use crate::{
-    db::{TenantTx, statements},
+    db::{self, TenantTx, statements},
     error::{ApiResult, on_constraint},
     http::validate::{UNIQUE_EMAIL, email_taken},
     role::StaffRole,
@@ -47,18 +47,27 @@ pub struct LoginCandidate {
     pub active: bool,
 }
 
+// These two run before a tenant is known, each in a transaction of its own:
+// behind a transaction pooler an unnamed statement's two round trips must
+// reach the same server connection (`db::NAMED_STATEMENTS`).
 pub async fn find_login(pool: &PgPool, email: &str) -> ApiResult<Option<LoginCandidate>> {
-    Ok(sqlx::query_as(FIND_LOGIN)
+    let mut tx = pool.begin().await?;
+    let found = db::query_as(FIND_LOGIN)
         .bind(email)
-        .fetch_optional(pool)
-        .await?)
+        .fetch_optional(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(found)
 }
 
 pub async fn refresh_token_tenant(pool: &PgPool, hash: &[u8]) -> ApiResult<Option<Uuid>> {
-    Ok(sqlx::query_scalar(REFRESH_TOKEN_TENANT)
+    let mut tx = pool.begin().await?;
+    let tenant = db::query_scalar(REFRESH_TOKEN_TENANT)
         .bind(hash)
-        .fetch_one(pool)
-        .await?)
+        .fetch_one(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(tenant)
 }
 
 pub async fn insert_restaurant(
@@ -68,7 +77,7 @@ pub async fn insert_restaurant(
     timezone: &str,
 ) -> ApiResult<()> {
     let id = tx.restaurant_id();
-    sqlx::query(INSERT_RESTAURANT)
+    db::query(INSERT_RESTAURANT)
         .bind(id)
         .bind(name)
         .bind(slug)
@@ -89,7 +98,7 @@ pub struct NewUser<'a> {
 /// Inserts a user; an email already in use anywhere is 409.
 pub async fn insert_user(tx: &mut TenantTx, user: &NewUser<'_>) -> ApiResult<Uuid> {
     let restaurant_id = tx.restaurant_id();
-    sqlx::query_scalar(INSERT_USER)
+    db::query_scalar(INSERT_USER)
         .bind(restaurant_id)
         .bind(user.email)
         .bind(user.password_hash)
@@ -102,7 +111,7 @@ pub async fn insert_user(tx: &mut TenantTx, user: &NewUser<'_>) -> ApiResult<Uui
 }
 
 pub async fn update_password_hash(tx: &mut TenantTx, user_id: Uuid, hash: &str) -> ApiResult<()> {
-    sqlx::query(UPDATE_PASSWORD_HASH)
+    db::query(UPDATE_PASSWORD_HASH)
         .bind(user_id)
         .bind(hash)
         .execute(tx.conn())
@@ -111,14 +120,14 @@ pub async fn update_password_hash(tx: &mut TenantTx, user_id: Uuid, hash: &str) 
 }
 
 pub async fn select_password_hash(tx: &mut TenantTx, user_id: Uuid) -> ApiResult<String> {
-    Ok(sqlx::query_scalar(SELECT_PASSWORD_HASH)
+    Ok(db::query_scalar(SELECT_PASSWORD_HASH)
         .bind(user_id)
         .fetch_one(tx.conn())
         .await?)
 }
 
 pub async fn select_role(tx: &mut TenantTx, user_id: Uuid) -> ApiResult<StaffRole> {
-    Ok(sqlx::query_scalar(SELECT_ROLE)
+    Ok(db::query_scalar(SELECT_ROLE)
         .bind(user_id)
         .fetch_one(tx.conn())
         .await?)
@@ -126,7 +135,7 @@ pub async fn select_role(tx: &mut TenantTx, user_id: Uuid) -> ApiResult<StaffRol
 
 pub async fn insert_session(tx: &mut TenantTx, user_id: Uuid) -> ApiResult<Uuid> {
     let restaurant_id = tx.restaurant_id();
-    Ok(sqlx::query_scalar(INSERT_SESSION)
+    Ok(db::query_scalar(INSERT_SESSION)
         .bind(restaurant_id)
         .bind(user_id)
         .fetch_one(tx.conn())
@@ -140,7 +149,7 @@ pub async fn insert_refresh_token(
     expires_at: DateTime<Utc>,
 ) -> ApiResult<()> {
     let restaurant_id = tx.restaurant_id();
-    sqlx::query(INSERT_REFRESH_TOKEN)
+    db::query(INSERT_REFRESH_TOKEN)
         .bind(hash)
         .bind(restaurant_id)
         .bind(session_id)
@@ -166,14 +175,14 @@ pub async fn lock_refresh_token(
     tx: &mut TenantTx,
     hash: &[u8],
 ) -> ApiResult<Option<PresentedToken>> {
-    Ok(sqlx::query_as(LOCK_REFRESH_TOKEN)
+    Ok(db::query_as(LOCK_REFRESH_TOKEN)
         .bind(hash)
         .fetch_optional(tx.conn())
         .await?)
 }
 
 pub async fn mark_refresh_token_used(tx: &mut TenantTx, hash: &[u8]) -> ApiResult<()> {
-    sqlx::query(MARK_REFRESH_TOKEN_USED)
+    db::query(MARK_REFRESH_TOKEN_USED)
         .bind(hash)
         .execute(tx.conn())
         .await?;
@@ -181,7 +190,7 @@ pub async fn mark_refresh_token_used(tx: &mut TenantTx, hash: &[u8]) -> ApiResul
 }
 
 pub async fn revoke_session(tx: &mut TenantTx, session_id: Uuid) -> ApiResult<()> {
-    sqlx::query(REVOKE_SESSION)
+    db::query(REVOKE_SESSION)
         .bind(session_id)
         .execute(tx.conn())
         .await?;
@@ -189,7 +198,7 @@ pub async fn revoke_session(tx: &mut TenantTx, session_id: Uuid) -> ApiResult<()
 }
 
 pub async fn select_me(tx: &mut TenantTx, user_id: Uuid) -> ApiResult<Me> {
-    Ok(sqlx::query_as(SELECT_ME)
+    Ok(db::query_as(SELECT_ME)
         .bind(user_id)
         .fetch_one(tx.conn())
         .await?)

@@ -4,7 +4,7 @@
 use uuid::Uuid;
 
 use crate::{
-    db::{TenantTx, statements},
+    db::{self, TenantTx, statements},
     error::{ApiError, ApiResult},
     guest_profiles::{
         contact::Contact,
@@ -78,7 +78,7 @@ statements! {
 
 /// 404 unless the restaurant has this (unerased) profile.
 pub async fn require_profile(tx: &mut TenantTx, id: Uuid) -> ApiResult<()> {
-    let exists: bool = sqlx::query_scalar(PROFILE_EXISTS)
+    let exists: bool = db::query_scalar(PROFILE_EXISTS)
         .bind(id)
         .fetch_one(tx.conn())
         .await?;
@@ -98,7 +98,7 @@ fn phone_and_email(contact: &Contact) -> (Option<&str>, Option<&str>) {
 
 pub async fn find_profile(tx: &mut TenantTx, contact: &Contact) -> ApiResult<Option<Uuid>> {
     let (phone, email) = phone_and_email(contact);
-    Ok(sqlx::query_scalar(FIND_PROFILE)
+    Ok(db::query_scalar(FIND_PROFILE)
         .bind(phone)
         .bind(email)
         .fetch_optional(tx.conn())
@@ -113,7 +113,7 @@ pub async fn insert_profile(
 ) -> ApiResult<Option<GuestProfile>> {
     let restaurant_id = tx.restaurant_id();
     let (phone, email) = phone_and_email(contact);
-    Ok(sqlx::query_as(INSERT_CONTACT_PROFILE)
+    Ok(db::query_as(INSERT_CONTACT_PROFILE)
         .bind(restaurant_id)
         .bind(first_name)
         .bind(last_name)
@@ -128,7 +128,7 @@ pub async fn select_visits(
     profile: Uuid,
     limit: i64,
 ) -> ApiResult<Vec<Reservation>> {
-    Ok(sqlx::query_as(SELECT_VISITS)
+    Ok(db::query_as(SELECT_VISITS)
         .bind(profile)
         .bind(limit)
         .fetch_all(tx.conn())
@@ -137,7 +137,7 @@ pub async fn select_visits(
 
 /// Every visit of `profile`, in id order.
 pub async fn select_all_visits(tx: &mut TenantTx, profile: Uuid) -> ApiResult<Vec<Reservation>> {
-    Ok(sqlx::query_as(SELECT_ALL_VISITS)
+    Ok(db::query_as(SELECT_ALL_VISITS)
         .bind(profile)
         .fetch_all(tx.conn())
         .await?)
@@ -145,14 +145,14 @@ pub async fn select_all_visits(tx: &mut TenantTx, profile: Uuid) -> ApiResult<Ve
 
 /// These visits, in id order.
 pub async fn select_visits_by_id(tx: &mut TenantTx, ids: &[Uuid]) -> ApiResult<Vec<Reservation>> {
-    Ok(sqlx::query_as(SELECT_VISITS_BY_ID)
+    Ok(db::query_as(SELECT_VISITS_BY_ID)
         .bind(ids)
         .fetch_all(tx.conn())
         .await?)
 }
 
 pub async fn move_visits(tx: &mut TenantTx, from: Uuid, to: Uuid) -> ApiResult<()> {
-    sqlx::query(MOVE_VISITS)
+    db::query(MOVE_VISITS)
         .bind(from)
         .bind(to)
         .execute(tx.conn())
@@ -161,7 +161,7 @@ pub async fn move_visits(tx: &mut TenantTx, from: Uuid, to: Uuid) -> ApiResult<(
 }
 
 pub async fn erase_visits(tx: &mut TenantTx, profile: Uuid) -> ApiResult<Vec<Reservation>> {
-    Ok(sqlx::query_as(ERASE_VISITS)
+    Ok(db::query_as(ERASE_VISITS)
         .bind(profile)
         .fetch_all(tx.conn())
         .await?)
@@ -175,7 +175,7 @@ pub async fn erase_copies(tx: &mut TenantTx, ids: &[Uuid]) -> ApiResult<()> {
         ERASE_ACTIVITY,
         ERASE_REMEMBERED,
     ] {
-        sqlx::query(statement).bind(ids).execute(tx.conn()).await?;
+        db::query(statement).bind(ids).execute(tx.conn()).await?;
     }
     Ok(())
 }

@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::snapshot::SnapshotRow;
 
 use crate::{
-    db::{TenantTx, statements},
+    db::{self, TenantTx, statements},
     error::{ApiError, ApiResult, on_constraint, on_constraints},
     reservations::{
         lifecycle::Effects,
@@ -135,7 +135,7 @@ fn table_occupied() -> ApiError {
 
 /// The table, locked until commit: seating decisions about it are serialised.
 pub async fn lock_table(tx: &mut TenantTx, id: Uuid) -> ApiResult<Option<Table>> {
-    Ok(sqlx::query_as(LOCK_TABLE)
+    Ok(db::query_as(LOCK_TABLE)
         .bind(id)
         .fetch_optional(tx.conn())
         .await?)
@@ -143,7 +143,7 @@ pub async fn lock_table(tx: &mut TenantTx, id: Uuid) -> ApiResult<Option<Table>>
 
 /// The tables `guest` is seated at, locked.
 pub async fn lock_tables_of_guest(tx: &mut TenantTx, guest: Uuid) -> ApiResult<Vec<Table>> {
-    Ok(sqlx::query_as(LOCK_TABLES_OF_GUEST)
+    Ok(db::query_as(LOCK_TABLES_OF_GUEST)
         .bind(guest)
         .fetch_all(tx.conn())
         .await?)
@@ -151,7 +151,7 @@ pub async fn lock_tables_of_guest(tx: &mut TenantTx, guest: Uuid) -> ApiResult<V
 
 /// The tables with these ids, locked (missing ones are simply absent).
 pub async fn lock_tables(tx: &mut TenantTx, ids: &[Uuid]) -> ApiResult<Vec<Table>> {
-    Ok(sqlx::query_as(LOCK_TABLES)
+    Ok(db::query_as(LOCK_TABLES)
         .bind(ids)
         .fetch_all(tx.conn())
         .await?)
@@ -162,14 +162,14 @@ pub async fn lock_combination(
     tx: &mut TenantTx,
     id: Uuid,
 ) -> ApiResult<Option<(Vec<Uuid>, i32, String)>> {
-    Ok(sqlx::query_as(LOCK_COMBINATION)
+    Ok(db::query_as(LOCK_COMBINATION)
         .bind(id)
         .fetch_optional(tx.conn())
         .await?)
 }
 
 pub async fn set_guest(tx: &mut TenantTx, id: Uuid, guest: Option<Uuid>) -> ApiResult<Table> {
-    Ok(sqlx::query_as(SET_GUEST)
+    Ok(db::query_as(SET_GUEST)
         .bind(id)
         .bind(guest)
         .fetch_one(tx.conn())
@@ -180,7 +180,7 @@ pub async fn set_guest(tx: &mut TenantTx, id: Uuid, guest: Option<Uuid>) -> ApiR
 /// seatings refuses a table another party holds.
 pub async fn open_seatings(tx: &mut TenantTx, guest: Uuid, tables: &[Uuid]) -> ApiResult<()> {
     let restaurant_id = tx.restaurant_id();
-    sqlx::query(OPEN_SEATINGS)
+    db::query(OPEN_SEATINGS)
         .bind(restaurant_id)
         .bind(guest)
         .bind(tables)
@@ -194,7 +194,7 @@ pub async fn open_seatings(tx: &mut TenantTx, guest: Uuid, tables: &[Uuid]) -> A
 }
 
 pub async fn close_seatings(tx: &mut TenantTx, guest: Uuid) -> ApiResult<()> {
-    sqlx::query(CLOSE_SEATINGS)
+    db::query(CLOSE_SEATINGS)
         .bind(guest)
         .execute(tx.conn())
         .await?;
@@ -203,7 +203,7 @@ pub async fn close_seatings(tx: &mut TenantTx, guest: Uuid) -> ApiResult<()> {
 
 /// The reservation, locked until commit.
 pub async fn lock_reservation(tx: &mut TenantTx, id: Uuid) -> ApiResult<Option<Reservation>> {
-    Ok(sqlx::query_as(LOCK_RESERVATION)
+    Ok(db::query_as(LOCK_RESERVATION)
         .bind(id)
         .fetch_optional(tx.conn())
         .await?)
@@ -231,7 +231,7 @@ pub async fn update_reservation(
     assignment: Assignment,
 ) -> ApiResult<Reservation> {
     let effects = status.map(|s| s.effects).unwrap_or_default();
-    sqlx::query_as(UPDATE_RESERVATION)
+    db::query_as(UPDATE_RESERVATION)
         .bind(id)
         .bind(change.guest_name.as_deref().map(str::trim))
         .bind(change.party_size)
@@ -255,7 +255,7 @@ pub async fn update_reservation(
 }
 
 pub async fn set_quote(tx: &mut TenantTx, id: Uuid, minutes: i32) -> ApiResult<Reservation> {
-    Ok(sqlx::query_as(SET_QUOTE)
+    Ok(db::query_as(SET_QUOTE)
         .bind(id)
         .bind(minutes)
         .fetch_one(tx.conn())
@@ -263,12 +263,12 @@ pub async fn set_quote(tx: &mut TenantTx, id: Uuid, minutes: i32) -> ApiResult<R
 }
 
 pub async fn snapshot(tx: &mut TenantTx) -> ApiResult<SnapshotRow> {
-    Ok(sqlx::query_as(SNAPSHOT).fetch_one(tx.conn()).await?)
+    Ok(db::query_as(SNAPSHOT).fetch_one(tx.conn()).await?)
 }
 
 /// Clears the assignment of every reservation to a table about to be deleted.
 pub async fn unassign_table(tx: &mut TenantTx, table_id: Uuid) -> ApiResult<Vec<Reservation>> {
-    Ok(sqlx::query_as(UNASSIGN_TABLE)
+    Ok(db::query_as(UNASSIGN_TABLE)
         .bind(table_id)
         .fetch_all(tx.conn())
         .await?)

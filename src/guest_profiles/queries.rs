@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::model::{CleanFields, GuestProfile, profile_columns};
 use crate::{
-    db::{TenantTx, statements},
+    db::{self, TenantTx, statements},
     error::{ApiError, ApiResult, ConstraintError, on_constraints},
 };
 
@@ -111,13 +111,11 @@ const CONTACT_KEYS: [ConstraintError; 2] =
 
 /// The restaurant's region for phone numbers without a country code.
 pub async fn select_region(tx: &mut TenantTx) -> ApiResult<String> {
-    Ok(sqlx::query_scalar(SELECT_REGION)
-        .fetch_one(tx.conn())
-        .await?)
+    Ok(db::query_scalar(SELECT_REGION).fetch_one(tx.conn()).await?)
 }
 
 pub async fn select_profile(tx: &mut TenantTx, id: Uuid) -> ApiResult<GuestProfile> {
-    sqlx::query_as(SELECT_PROFILE)
+    db::query_as(SELECT_PROFILE)
         .bind(id)
         .fetch_optional(tx.conn())
         .await?
@@ -125,7 +123,7 @@ pub async fn select_profile(tx: &mut TenantTx, id: Uuid) -> ApiResult<GuestProfi
 }
 
 pub async fn lock_profile(tx: &mut TenantTx, id: Uuid) -> ApiResult<GuestProfile> {
-    sqlx::query_as(LOCK_PROFILE)
+    db::query_as(LOCK_PROFILE)
         .bind(id)
         .fetch_optional(tx.conn())
         .await?
@@ -134,7 +132,7 @@ pub async fn lock_profile(tx: &mut TenantTx, id: Uuid) -> ApiResult<GuestProfile
 
 pub async fn insert_profile(tx: &mut TenantTx, new: &CleanFields) -> ApiResult<GuestProfile> {
     let restaurant_id = tx.restaurant_id();
-    let query = sqlx::query_as(INSERT_PROFILE).bind(restaurant_id);
+    let query = db::query_as(INSERT_PROFILE).bind(restaurant_id);
     bind_fields(query, new)
         .fetch_one(tx.conn())
         .await
@@ -146,7 +144,7 @@ pub async fn update_profile(
     id: Uuid,
     change: &CleanFields,
 ) -> ApiResult<GuestProfile> {
-    let query = sqlx::query_as(UPDATE_PROFILE).bind(id);
+    let query = db::query_as(UPDATE_PROFILE).bind(id);
     bind_fields(query, change)
         .fetch_one(tx.conn())
         .await
@@ -169,14 +167,14 @@ fn bind_fields<'q>(query: ProfileQuery<'q>, fields: &'q CleanFields) -> ProfileQ
 }
 
 pub async fn erase_profile(tx: &mut TenantTx, id: Uuid) -> ApiResult<GuestProfile> {
-    Ok(sqlx::query_as(ERASE_PROFILE)
+    Ok(db::query_as(ERASE_PROFILE)
         .bind(id)
         .fetch_one(tx.conn())
         .await?)
 }
 
 pub async fn delete_profile(tx: &mut TenantTx, id: Uuid) -> ApiResult<()> {
-    sqlx::query(DELETE_PROFILE)
+    db::query(DELETE_PROFILE)
         .bind(id)
         .execute(tx.conn())
         .await?;
@@ -197,7 +195,7 @@ pub async fn browse_profiles(
     limit: i64,
 ) -> ApiResult<Vec<Keyed>> {
     let (name, id) = after.unwrap_or_default();
-    Ok(sqlx::query_as(BROWSE_PROFILES)
+    Ok(db::query_as(BROWSE_PROFILES)
         .bind(name)
         .bind(id)
         .bind(limit)
@@ -211,7 +209,7 @@ pub async fn search_profiles(
     after: Option<(f64, Uuid)>,
     limit: i64,
 ) -> ApiResult<Vec<Keyed>> {
-    Ok(sqlx::query_as(SEARCH_PROFILES)
+    Ok(db::query_as(SEARCH_PROFILES)
         .bind(q)
         .bind(after.map(|(score, _)| score))
         .bind(after.map(|(_, id)| id))

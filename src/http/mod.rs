@@ -1,13 +1,14 @@
 //! HTTP plumbing shared by every domain: JSON extraction that answers in our
 //! error format, the edge rule on control characters, path ids, ETags, field
-//! validation, error bodies for what hyper refuses, and the wire format of
-//! timestamps.
+//! validation, error bodies for what hyper refuses, the wire format of
+//! timestamps, and the accept loop with its connection bounds.
 
 pub mod control;
 pub mod etag;
 pub mod extract;
 pub mod idempotency;
 pub mod parse_errors;
+pub mod server;
 pub mod time;
 pub mod validate;
 

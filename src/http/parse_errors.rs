@@ -14,7 +14,6 @@ use std::{
     task::{Context, Poll},
 };
 
-use axum::serve::Listener;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 /// The statuses hyper answers on its own, with our body for each.
@@ -33,27 +32,6 @@ const ANSWERS: [(&[u8], &str); 3] = [
     ),
 ];
 
-/// A listener whose connections answer hyper's parse errors with our bodies.
-pub struct WithErrorBodies<L>(pub L);
-
-impl<L: Listener> Listener for WithErrorBodies<L> {
-    type Io = ErrorBodies<L::Io>;
-    type Addr = L::Addr;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        let (io, addr) = self.0.accept().await;
-        let io = ErrorBodies {
-            io,
-            replacing: None,
-        };
-        (io, addr)
-    }
-
-    fn local_addr(&self) -> io::Result<Self::Addr> {
-        self.0.local_addr()
-    }
-}
-
 /// A connection's IO, rewriting hyper's bodiless error heads.
 pub struct ErrorBodies<T> {
     io: T,
@@ -69,8 +47,11 @@ struct Replacement {
 }
 
 impl<T> ErrorBodies<T> {
-    pub fn get_mut(&mut self) -> &mut T {
-        &mut self.io
+    pub fn new(io: T) -> Self {
+        Self {
+            io,
+            replacing: None,
+        }
     }
 }
 
@@ -216,10 +197,7 @@ mod tests {
     }
 
     fn wrapped() -> ErrorBodies<Trickle> {
-        ErrorBodies {
-            io: Trickle::default(),
-            replacing: None,
-        }
+        ErrorBodies::new(Trickle::default())
     }
 
     /// What hyper 1.12 writes for a control byte in a header, byte for byte.

@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::model::{ActivityEntry, ActivityQuery};
 use crate::{
-    db::{TenantTx, statements},
+    db::{self, TenantTx, statements},
     error::ApiResult,
     event::{Event, EventKind},
 };
@@ -59,7 +59,7 @@ pub(super) struct Change {
 pub(super) async fn record(tx: &mut TenantTx, change: Change) -> ApiResult<Event> {
     let restaurant_id = tx.restaurant_id();
     let (kind, data) = change.event;
-    Ok(sqlx::query_as(RECORD_CHANGE)
+    Ok(db::query_as(RECORD_CHANGE)
         .bind(restaurant_id)
         .bind(kind.as_str())
         .bind(change.entity_id)
@@ -81,7 +81,7 @@ pub(super) async fn record_event(
     data: Value,
 ) -> ApiResult<Event> {
     let restaurant_id = tx.restaurant_id();
-    Ok(sqlx::query_as(RECORD_EVENT)
+    Ok(db::query_as(RECORD_EVENT)
         .bind(restaurant_id)
         .bind(kind.as_str())
         .bind(entity_id)
@@ -94,7 +94,7 @@ pub async fn select_activity(
     tx: &mut TenantTx,
     query: &ActivityQuery,
 ) -> ApiResult<Vec<ActivityEntry>> {
-    Ok(sqlx::query_as(SELECT_ACTIVITY)
+    Ok(db::query_as(SELECT_ACTIVITY)
         .bind(query.entity_type.as_deref())
         .bind(query.entity_id)
         .bind(query.before)

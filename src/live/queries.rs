@@ -5,7 +5,7 @@ use std::time::Duration;
 use sqlx::PgPool;
 
 use crate::{
-    db::{TenantTx, statements},
+    db::{self, TenantTx, statements},
     error::ApiResult,
     event::Event,
 };
@@ -23,7 +23,7 @@ statements! {
 /// The restaurant's latest `seq` (0 before its first event).
 pub async fn latest_seq(tx: &mut TenantTx) -> ApiResult<i64> {
     let restaurant_id = tx.restaurant_id();
-    Ok(sqlx::query_scalar(LATEST_SEQ)
+    Ok(db::query_scalar(LATEST_SEQ)
         .bind(restaurant_id)
         .fetch_one(tx.conn())
         .await?)
@@ -36,7 +36,7 @@ pub async fn can_replay_from(tx: &mut TenantTx, since: i64, latest: i64) -> ApiR
         return Ok(false);
     }
     let restaurant_id = tx.restaurant_id();
-    let oldest: Option<i64> = sqlx::query_scalar(CAN_REPLAY_FROM)
+    let oldest: Option<i64> = db::query_scalar(CAN_REPLAY_FROM)
         .bind(restaurant_id)
         .fetch_one(tx.conn())
         .await?;
@@ -51,7 +51,7 @@ pub async fn events_after(
     limit: i64,
 ) -> ApiResult<Vec<Event>> {
     let restaurant_id = tx.restaurant_id();
-    Ok(sqlx::query_as(EVENTS_AFTER)
+    Ok(db::query_as(EVENTS_AFTER)
         .bind(restaurant_id)
         .bind(since)
         .bind(until)
@@ -61,9 +61,13 @@ pub async fn events_after(
 }
 
 /// Deletes events older than `retention` in every restaurant; returns how many.
+/// In a transaction, as `auth::queries::find_login` is, for a transaction pooler.
 pub async fn purge_events(db: &PgPool, retention: Duration) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(PURGE_EVENTS)
+    let mut tx = db.begin().await?;
+    let purged = db::query_scalar(PURGE_EVENTS)
         .bind(sqlx::postgres::types::PgInterval::try_from(retention).unwrap_or_default())
-        .fetch_one(db)
-        .await
+        .fetch_one(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(purged)
 }

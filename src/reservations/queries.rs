@@ -8,7 +8,7 @@ use super::model::{
     guest_profile_gone, reservation_columns,
 };
 use crate::{
-    db::{TenantTx, statements},
+    db::{self, TenantTx, statements},
     error::{ApiError, ApiResult, on_constraint},
 };
 
@@ -46,7 +46,11 @@ pub async fn select_reservations(
 ) -> ApiResult<Vec<Reservation>> {
     let mut sql = QueryBuilder::new("");
     push_list_query(&mut sql, query, limit);
-    Ok(sql.build_query_as().fetch_all(tx.conn()).await?)
+    Ok(sql
+        .build_query_as()
+        .persistent(db::named_statements())
+        .fetch_all(tx.conn())
+        .await?)
 }
 
 /// Appends the list's SQL to `sql` (public so a test can EXPLAIN exactly
@@ -88,7 +92,7 @@ pub fn push_list_query(sql: &mut QueryBuilder<Postgres>, query: &ReservationQuer
 }
 
 pub async fn select_reservation(tx: &mut TenantTx, id: Uuid) -> ApiResult<Reservation> {
-    sqlx::query_as(SELECT_RESERVATION)
+    db::query_as(SELECT_RESERVATION)
         .bind(id)
         .fetch_optional(tx.conn())
         .await?
@@ -102,7 +106,7 @@ pub async fn insert_reservation(
     guest_profile_id: Option<Uuid>,
 ) -> ApiResult<Reservation> {
     let restaurant_id = tx.restaurant_id();
-    sqlx::query_as(INSERT_RESERVATION)
+    db::query_as(INSERT_RESERVATION)
         .bind(restaurant_id)
         .bind(new.guest_name.trim())
         .bind(new.party_size)

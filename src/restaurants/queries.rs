@@ -2,7 +2,7 @@
 
 use super::model::{Restaurant, UpdateRestaurant};
 use crate::{
-    db::{TenantTx, statements},
+    db::{self, TenantTx, statements},
     error::{ApiError, ApiResult},
 };
 
@@ -22,7 +22,7 @@ statements! {
 
 pub async fn select_restaurant(tx: &mut TenantTx) -> ApiResult<Restaurant> {
     let id = tx.restaurant_id();
-    sqlx::query_as(SELECT_RESTAURANT)
+    db::query_as(SELECT_RESTAURANT)
         .bind(id)
         .fetch_optional(tx.conn())
         .await?
@@ -36,7 +36,7 @@ pub async fn update_restaurant(
     expected_version: Option<i32>,
 ) -> ApiResult<Option<Restaurant>> {
     let id = tx.restaurant_id();
-    Ok(sqlx::query_as(UPDATE_RESTAURANT)
+    Ok(db::query_as(UPDATE_RESTAURANT)
         .bind(id)
         .bind(change.name.as_deref().map(str::trim))
         .bind(change.timezone.as_deref())

@@ -4,7 +4,7 @@ use uuid::Uuid;
 
 use super::model::{StaffMember, UpdateStaff};
 use crate::{
-    db::{TenantTx, statements},
+    db::{self, TenantTx, statements},
     error::{ApiError, ApiResult, on_constraint},
     http::validate::{UNIQUE_EMAIL, email_taken},
     role::StaffRole,
@@ -51,11 +51,11 @@ statements! {
 }
 
 pub async fn select_staff(tx: &mut TenantTx) -> ApiResult<Vec<StaffMember>> {
-    Ok(sqlx::query_as(SELECT_STAFF).fetch_all(tx.conn()).await?)
+    Ok(db::query_as(SELECT_STAFF).fetch_all(tx.conn()).await?)
 }
 
 pub async fn select_member(tx: &mut TenantTx, id: Uuid) -> ApiResult<StaffMember> {
-    sqlx::query_as(SELECT_MEMBER)
+    db::query_as(SELECT_MEMBER)
         .bind(id)
         .fetch_optional(tx.conn())
         .await?
@@ -65,7 +65,7 @@ pub async fn select_member(tx: &mut TenantTx, id: Uuid) -> ApiResult<StaffMember
 /// Locks the member's row and every active owner's, so that two concurrent
 /// changes cannot both remove "the other" last owner. Returns the member's role.
 pub async fn lock_member_and_owners(tx: &mut TenantTx, id: Uuid) -> ApiResult<(StaffRole, i64)> {
-    let (role, other_owners): (Option<StaffRole>, i64) = sqlx::query_as(LOCK_MEMBER_AND_OWNERS)
+    let (role, other_owners): (Option<StaffRole>, i64) = db::query_as(LOCK_MEMBER_AND_OWNERS)
         .bind(id)
         .fetch_one(tx.conn())
         .await?;
@@ -85,7 +85,7 @@ pub struct NewMember<'a> {
 
 pub async fn insert_member(tx: &mut TenantTx, member: &NewMember<'_>) -> ApiResult<StaffMember> {
     let restaurant_id = tx.restaurant_id();
-    sqlx::query_as(INSERT_MEMBER)
+    db::query_as(INSERT_MEMBER)
         .bind(restaurant_id)
         .bind(member.email)
         .bind(member.password_hash)
@@ -104,7 +104,7 @@ pub async fn update_member(
     change: &UpdateStaff,
     password_hash: Option<&str>,
 ) -> ApiResult<StaffMember> {
-    sqlx::query_as(UPDATE_MEMBER)
+    db::query_as(UPDATE_MEMBER)
         .bind(id)
         .bind(change.email.as_deref())
         .bind(change.first_name.as_deref().map(str::trim))
@@ -118,9 +118,6 @@ pub async fn update_member(
 }
 
 pub async fn delete_member(tx: &mut TenantTx, id: Uuid) -> ApiResult<()> {
-    sqlx::query(DELETE_MEMBER)
-        .bind(id)
-        .execute(tx.conn())
-        .await?;
+    db::query(DELETE_MEMBER).bind(id).execute(tx.conn()).await?;
     Ok(())
 }

@@ -7,7 +7,7 @@ use super::model::{
     CreateTable, Position, Table, TableStatus, UpdateTable, natural_cmp, table_columns,
 };
 use crate::{
-    db::{TenantTx, statements},
+    db::{self, TenantTx, statements},
     error::{ApiError, ApiResult, on_constraint},
 };
 
@@ -48,13 +48,13 @@ const UNIQUE_NUMBER: &str = "dining_tables_restaurant_id_table_number_key";
 
 /// Every table, in the natural order of `tableNumber` (A2 before A10).
 pub async fn select_tables(tx: &mut TenantTx) -> ApiResult<Vec<Table>> {
-    let mut tables: Vec<Table> = sqlx::query_as(SELECT_TABLES).fetch_all(tx.conn()).await?;
+    let mut tables: Vec<Table> = db::query_as(SELECT_TABLES).fetch_all(tx.conn()).await?;
     tables.sort_by(|a, b| natural_cmp(&a.table_number, &b.table_number).then(a.id.cmp(&b.id)));
     Ok(tables)
 }
 
 pub async fn select_table(tx: &mut TenantTx, id: Uuid) -> ApiResult<Table> {
-    sqlx::query_as(SELECT_TABLE)
+    db::query_as(SELECT_TABLE)
         .bind(id)
         .fetch_optional(tx.conn())
         .await?
@@ -64,7 +64,7 @@ pub async fn select_table(tx: &mut TenantTx, id: Uuid) -> ApiResult<Table> {
 pub async fn insert_table(tx: &mut TenantTx, table: &CreateTable) -> ApiResult<Table> {
     let restaurant_id = tx.restaurant_id();
     let position = table.position.unwrap_or(Position { x: 0.0, y: 0.0 });
-    sqlx::query_as(INSERT_TABLE)
+    db::query_as(INSERT_TABLE)
         .bind(restaurant_id)
         .bind(&table.table_number)
         .bind(table.capacity)
@@ -85,7 +85,7 @@ pub async fn update_table(
     change: &UpdateTable,
     status: Option<TableStatus>,
 ) -> ApiResult<Table> {
-    sqlx::query_as(UPDATE_TABLE)
+    db::query_as(UPDATE_TABLE)
         .bind(id)
         .bind(change.table_number.as_deref())
         .bind(change.capacity)
@@ -100,9 +100,6 @@ pub async fn update_table(
 }
 
 pub async fn delete_table(tx: &mut TenantTx, id: Uuid) -> ApiResult<()> {
-    sqlx::query(DELETE_TABLE)
-        .bind(id)
-        .execute(tx.conn())
-        .await?;
+    db::query(DELETE_TABLE).bind(id).execute(tx.conn()).await?;
     Ok(())
 }

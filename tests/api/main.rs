@@ -6,6 +6,7 @@ mod helpers;
 mod auth;
 mod combinations;
 mod compat;
+mod connections;
 mod day_report;
 mod docs;
 mod errors;

@@ -71,17 +71,43 @@ fn rust_files(dir: &Path, found: &mut Vec<std::path::PathBuf>) {
     }
 }
 
-/// Whether the source passes a string literal straight to sqlx, which would
-/// escape the check above: `sqlx::query("…")`, `sqlx::query_as::<_, T>(\n "…")`.
+/// Whether the source passes a string literal straight to sqlx or to db's
+/// wrappers, which would escape the check above: `sqlx::query("…")`,
+/// `db::query_as::<_, T>(\n "…")`.
 fn hands_sqlx_a_literal(source: &str) -> bool {
-    source.match_indices("sqlx::").any(|(at, _)| {
-        let call = &source[at + "sqlx::".len()..];
-        let named = ["query", "query_as", "query_scalar", "raw_sql"]
-            .iter()
-            .any(|name| call.starts_with(name));
-        let argument = call.split_once('(').map(|(_, rest)| rest.trim_start());
-        named && argument.is_some_and(|rest| rest.starts_with('"'))
+    ["sqlx::", "db::"].iter().any(|prefix| {
+        source.match_indices(prefix).any(|(at, _)| {
+            let call = &source[at + prefix.len()..];
+            let argument = call.split_once('(').map(|(_, rest)| rest.trim_start());
+            runs_a_statement(call) && argument.is_some_and(|rest| rest.starts_with('"'))
+        })
     })
+}
+
+fn runs_a_statement(call: &str) -> bool {
+    calls(call, "raw_sql") || prepares_a_statement(call)
+}
+
+fn prepares_a_statement(call: &str) -> bool {
+    ["query", "query_as", "query_scalar"]
+        .iter()
+        .any(|name| calls(call, name))
+}
+
+/// `call` starts with a call of the function `name` (`name(` or
+/// `name::<`), not a path through a module of that name.
+fn calls(call: &str, name: &str) -> bool {
+    call.strip_prefix(name)
+        .is_some_and(|rest| rest.starts_with('(') || rest.starts_with("::<"))
+}
+
+/// Whether the source prepares a statement through sqlx itself rather than
+/// db's wrappers, which a transaction pooler needs (`db::NAMED_STATEMENTS`;
+/// `raw_sql` prepares nothing).
+fn bypasses_db(source: &str) -> bool {
+    source
+        .match_indices("sqlx::")
+        .any(|(at, _)| prepares_a_statement(&source[at + "sqlx::".len()..]))
 }
 
 #[test]
@@ -93,6 +119,9 @@ fn sql_is_only_declared_as_registered_constant_statements() {
     assert!(!hands_sqlx_a_literal(
         "sqlx::query_as(SELECT_TABLE).bind(id)"
     ));
+    assert!(hands_sqlx_a_literal("db::query(\"select 1\")"));
+    assert!(bypasses_db("sqlx::query_scalar(PING)") && !bypasses_db("db::query(PING)"));
+    assert!(!bypasses_db("sqlx::query::QueryAs<'q, Postgres, T>"));
     let mut files = Vec::new();
     rust_files(Path::new("src"), &mut files);
     let registered: Vec<&str> = all_statements().map(|s| s.name).collect();
@@ -101,6 +130,11 @@ fn sql_is_only_declared_as_registered_constant_statements() {
         let source = std::fs::read_to_string(file).unwrap();
         assert!(!source.contains("AssertSqlSafe"), "{}", file.display());
         assert!(!hands_sqlx_a_literal(&source), "{}", file.display());
+        assert!(
+            file == Path::new("src/db.rs") || !bypasses_db(&source),
+            "{} runs a statement with sqlx:: instead of db::",
+            file.display()
+        );
         if file.ends_with("queries.rs") {
             let module = module_of(file);
             assert!(

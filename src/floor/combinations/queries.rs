@@ -4,7 +4,7 @@ use uuid::Uuid;
 
 use super::model::{Combination, combination_columns};
 use crate::{
-    db::{TenantTx, statements},
+    db::{self, TenantTx, statements},
     error::{ApiError, ApiResult, on_constraint},
 };
 
@@ -50,13 +50,13 @@ pub struct Stored<'a> {
 }
 
 pub async fn select_combinations(tx: &mut TenantTx) -> ApiResult<Vec<Combination>> {
-    Ok(sqlx::query_as(SELECT_COMBINATIONS)
+    Ok(db::query_as(SELECT_COMBINATIONS)
         .fetch_all(tx.conn())
         .await?)
 }
 
 pub async fn lock_combination(tx: &mut TenantTx, id: Uuid) -> ApiResult<Combination> {
-    sqlx::query_as(LOCK_COMBINATION)
+    db::query_as(LOCK_COMBINATION)
         .bind(id)
         .fetch_optional(tx.conn())
         .await?
@@ -68,7 +68,7 @@ pub async fn select_members(
     tx: &mut TenantTx,
     ids: &[Uuid],
 ) -> ApiResult<Vec<(Uuid, String, i32)>> {
-    Ok(sqlx::query_as(SELECT_MEMBERS)
+    Ok(db::query_as(SELECT_MEMBERS)
         .bind(ids)
         .fetch_all(tx.conn())
         .await?)
@@ -76,7 +76,7 @@ pub async fn select_members(
 
 pub async fn insert_combination(tx: &mut TenantTx, new: &Stored<'_>) -> ApiResult<Combination> {
     let restaurant_id = tx.restaurant_id();
-    sqlx::query_as(INSERT_COMBINATION)
+    db::query_as(INSERT_COMBINATION)
         .bind(restaurant_id)
         .bind(new.name)
         .bind(new.table_ids)
@@ -92,7 +92,7 @@ pub async fn update_combination(
     id: Uuid,
     change: &Stored<'_>,
 ) -> ApiResult<Combination> {
-    sqlx::query_as(UPDATE_COMBINATION)
+    db::query_as(UPDATE_COMBINATION)
         .bind(id)
         .bind(change.name)
         .bind(change.table_ids)
@@ -104,7 +104,7 @@ pub async fn update_combination(
 }
 
 pub async fn delete_combination(tx: &mut TenantTx, id: Uuid) -> ApiResult<()> {
-    sqlx::query(DELETE_COMBINATION)
+    db::query(DELETE_COMBINATION)
         .bind(id)
         .execute(tx.conn())
         .await?;
@@ -112,7 +112,7 @@ pub async fn delete_combination(tx: &mut TenantTx, id: Uuid) -> ApiResult<()> {
 }
 
 pub async fn combination_in_use(tx: &mut TenantTx, id: Uuid) -> ApiResult<bool> {
-    Ok(sqlx::query_scalar(COMBINATION_IN_USE)
+    Ok(db::query_scalar(COMBINATION_IN_USE)
         .bind(id)
         .fetch_one(tx.conn())
         .await?)
@@ -123,7 +123,7 @@ pub async fn delete_combinations_with_table(
     tx: &mut TenantTx,
     table_id: Uuid,
 ) -> ApiResult<Vec<Combination>> {
-    Ok(sqlx::query_as(DELETE_COMBINATIONS_WITH_TABLE)
+    Ok(db::query_as(DELETE_COMBINATIONS_WITH_TABLE)
         .bind(table_id)
         .fetch_all(tx.conn())
         .await?)

@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::rules::{Day, Party};
 use crate::{
-    db::{TenantTx, statements},
+    db::{self, TenantTx, statements},
     error::ApiResult,
     floor::servers::rules::Staffed,
 };
@@ -30,7 +30,7 @@ statements! {
 
 pub async fn day(tx: &mut TenantTx, date: NaiveDate) -> ApiResult<Day> {
     let (start, end, timezone, now, tables) =
-        sqlx::query_as(DAY).bind(date).fetch_one(tx.conn()).await?;
+        db::query_as(DAY).bind(date).fetch_one(tx.conn()).await?;
     Ok(Day {
         date,
         timezone,
@@ -42,7 +42,7 @@ pub async fn day(tx: &mut TenantTx, date: NaiveDate) -> ApiResult<Day> {
 }
 
 pub async fn parties(tx: &mut TenantTx, day: &Day) -> ApiResult<Vec<Party>> {
-    Ok(sqlx::query_as(PARTIES)
+    Ok(db::query_as(PARTIES)
         .bind(day.start)
         .bind(day.end)
         .fetch_all(tx.conn())
@@ -51,7 +51,7 @@ pub async fn parties(tx: &mut TenantTx, day: &Day) -> ApiResult<Vec<Party>> {
 
 /// `(no-shows, cancellations)`.
 pub async fn lost(tx: &mut TenantTx, day: &Day) -> ApiResult<(i64, i64)> {
-    Ok(sqlx::query_as(LOST)
+    Ok(db::query_as(LOST)
         .bind(day.start)
         .bind(day.end)
         .fetch_one(tx.conn())
@@ -62,7 +62,7 @@ pub async fn seatings(
     tx: &mut TenantTx,
     day: &Day,
 ) -> ApiResult<Vec<(DateTime<Utc>, Option<DateTime<Utc>>)>> {
-    Ok(sqlx::query_as(SEATINGS)
+    Ok(db::query_as(SEATINGS)
         .bind(day.start)
         .bind(day.end)
         .fetch_all(tx.conn())
@@ -70,7 +70,7 @@ pub async fn seatings(
 }
 
 pub async fn staffed(tx: &mut TenantTx, date: NaiveDate) -> ApiResult<Vec<Staffed>> {
-    Ok(sqlx::query_as(STAFFED_ON)
+    Ok(db::query_as(STAFFED_ON)
         .bind(date)
         .fetch_all(tx.conn())
         .await?)

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::{model::ServerAssignment, rules::Staffed};
 use crate::{
-    db::{TenantTx, statements},
+    db::{self, TenantTx, statements},
     error::ApiResult,
 };
 
@@ -33,7 +33,7 @@ statements! {
 }
 
 pub async fn today(tx: &mut TenantTx) -> ApiResult<NaiveDate> {
-    Ok(sqlx::query_scalar(TODAY).fetch_one(tx.conn()).await?)
+    Ok(db::query_scalar(TODAY).fetch_one(tx.conn()).await?)
 }
 
 /// The day's assignments, locked until commit when `lock`.
@@ -47,7 +47,7 @@ pub async fn select_assignments(
     } else {
         SELECT_ASSIGNMENTS
     };
-    Ok(sqlx::query_as(statement)
+    Ok(db::query_as(statement)
         .bind(day)
         .fetch_all(tx.conn())
         .await?)
@@ -59,14 +59,14 @@ pub async fn replace_assignments(
     day: NaiveDate,
     assignments: &[ServerAssignment],
 ) -> ApiResult<()> {
-    sqlx::query(DELETE_ASSIGNMENTS)
+    db::query(DELETE_ASSIGNMENTS)
         .bind(day)
         .execute(tx.conn())
         .await?;
     let restaurant_id = tx.restaurant_id();
     let sections: Vec<&str> = assignments.iter().map(|a| a.section.as_str()).collect();
     let users: Vec<Uuid> = assignments.iter().map(|a| a.user_id).collect();
-    sqlx::query(INSERT_ASSIGNMENTS)
+    db::query(INSERT_ASSIGNMENTS)
         .bind(restaurant_id)
         .bind(day)
         .bind(sections)
@@ -77,16 +77,16 @@ pub async fn replace_assignments(
 }
 
 pub async fn count_active_staff(tx: &mut TenantTx, ids: &[Uuid]) -> ApiResult<i64> {
-    Ok(sqlx::query_scalar(COUNT_ACTIVE_STAFF)
+    Ok(db::query_scalar(COUNT_ACTIVE_STAFF)
         .bind(ids)
         .fetch_one(tx.conn())
         .await?)
 }
 
 pub async fn select_staffed(tx: &mut TenantTx) -> ApiResult<Vec<Staffed>> {
-    Ok(sqlx::query_as(SELECT_STAFFED).fetch_all(tx.conn()).await?)
+    Ok(db::query_as(SELECT_STAFFED).fetch_all(tx.conn()).await?)
 }
 
 pub async fn covers_today(tx: &mut TenantTx) -> ApiResult<Vec<(Option<String>, i64)>> {
-    Ok(sqlx::query_as(COVERS_TODAY).fetch_all(tx.conn()).await?)
+    Ok(db::query_as(COVERS_TODAY).fetch_all(tx.conn()).await?)
 }

@@ -4,7 +4,7 @@ use sqlx::types::Json;
 
 use super::model::{TurnBand, TurnTimes};
 use crate::{
-    db::{TenantTx, statements},
+    db::{self, TenantTx, statements},
     error::ApiResult,
 };
 
@@ -48,7 +48,7 @@ pub async fn select_turn_times(tx: &mut TenantTx, lock: bool) -> ApiResult<TurnT
     } else {
         SELECT_TURN_TIMES
     };
-    let row: Option<Row> = sqlx::query_as(statement).fetch_optional(tx.conn()).await?;
+    let row: Option<Row> = db::query_as(statement).fetch_optional(tx.conn()).await?;
     Ok(match row {
         Some(row) => from_row(tx, row),
         None => TurnTimes {
@@ -60,7 +60,7 @@ pub async fn select_turn_times(tx: &mut TenantTx, lock: bool) -> ApiResult<TurnT
 
 pub async fn upsert_turn_times(tx: &mut TenantTx, times: &TurnTimes) -> ApiResult<TurnTimes> {
     let restaurant_id = tx.restaurant_id();
-    let row: Row = sqlx::query_as(UPSERT_TURN_TIMES)
+    let row: Row = db::query_as(UPSERT_TURN_TIMES)
         .bind(restaurant_id)
         .bind(times.default_minutes)
         .bind(Json(&times.by_party_size))
@@ -71,7 +71,7 @@ pub async fn upsert_turn_times(tx: &mut TenantTx, times: &TurnTimes) -> ApiResul
 
 /// `(party size or None for all, parties, median minutes)`.
 pub async fn suggest_rows(tx: &mut TenantTx) -> ApiResult<Vec<(Option<i32>, i64, Option<f64>)>> {
-    Ok(sqlx::query_as(SUGGEST_TURN_TIMES)
+    Ok(db::query_as(SUGGEST_TURN_TIMES)
         .fetch_all(tx.conn())
         .await?)
 }

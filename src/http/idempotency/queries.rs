@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use crate::{
-    db::{TenantTx, statements},
+    db::{self, TenantTx, statements},
     error::ApiResult,
 };
 
@@ -28,8 +28,8 @@ pub struct Stored {
 /// concurrent claim of the same key waits here for the first to commit.
 pub async fn claim(tx: &mut TenantTx, key: &str, digest: &[u8]) -> ApiResult<bool> {
     let restaurant_id = tx.restaurant_id();
-    sqlx::query(EXPIRE_KEY).bind(key).execute(tx.conn()).await?;
-    let claimed = sqlx::query(CLAIM_KEY)
+    db::query(EXPIRE_KEY).bind(key).execute(tx.conn()).await?;
+    let claimed = db::query(CLAIM_KEY)
         .bind(restaurant_id)
         .bind(key)
         .bind(digest)
@@ -40,7 +40,7 @@ pub async fn claim(tx: &mut TenantTx, key: &str, digest: &[u8]) -> ApiResult<boo
 }
 
 pub async fn select_answer(tx: &mut TenantTx, key: &str) -> ApiResult<Stored> {
-    Ok(sqlx::query_as(SELECT_ANSWER)
+    Ok(db::query_as(SELECT_ANSWER)
         .bind(key)
         .fetch_one(tx.conn())
         .await?)
@@ -53,7 +53,7 @@ pub async fn store_answer(
     etag: &str,
     body: Value,
 ) -> ApiResult<()> {
-    sqlx::query(STORE_ANSWER)
+    db::query(STORE_ANSWER)
         .bind(key)
         .bind(status)
         .bind(etag)
