@@ -14,13 +14,16 @@
 -- the profile and re-reads the summary once it has it, and waiting for it
 -- instead would deadlock (each would hold a visit the other needs).
 
-alter table reservations add column guest_summary jsonb;
+-- `json`, kept as the text the API sends (compact, in the order of
+-- `GuestSummary`'s fields): the list passes it through without building,
+-- parsing or printing it again.
+alter table reservations add column guest_summary json;
 
-create function app.guest_summary(g guest_profiles) returns jsonb
+create function app.guest_summary(g guest_profiles) returns json
     language sql stable
     as $$
-    select jsonb_build_object('visitCount', g.visit_count, 'noShowCount', g.no_show_count,
-                              'tags', g.tags, 'dietaryRestrictions', g.dietary_restrictions)
+    select format('{"visitCount":%s,"noShowCount":%s,"tags":%s,"dietaryRestrictions":%s}',
+                  g.visit_count, g.no_show_count, to_json(g.tags), to_json(g.dietary_restrictions))::json
 $$;
 
 create function app.copy_guest_summary() returns trigger

@@ -63,8 +63,10 @@ pub struct Reservation {
     /// The guest profile this visit belongs to, or null.
     pub guest_profile_id: Option<Uuid>,
     /// The linked guest at a glance, or null.
+    // The JSON text kept on the reservation row (`app.guest_summary`),
+    // passed through as it is.
     #[schema(value_type = Option<GuestSummary>)]
-    pub guest: Option<sqlx::types::Json<GuestSummary>>,
+    pub guest: Option<sqlx::types::Json<Box<serde_json::value::RawValue>>>,
 }
 
 impl Reservation {
@@ -75,7 +77,8 @@ impl Reservation {
 }
 
 /// What the host sees of a reservation's guest without another call.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+// The document's shape of the text `app.guest_summary` writes.
+#[derive(ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct GuestSummary {
     pub visit_count: i32,
