@@ -1,0 +1,39 @@
+// Building the page from data without innerHTML, so no guest name or note can
+// ever become markup.
+
+export function h(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name.startsWith("on")) element.addEventListener(name.slice(2), value);
+    else if (name === "class") element.className = value;
+    else element.setAttribute(name, value === true ? "" : String(value));
+  }
+  element.append(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+  return element;
+}
+
+export const byId = (id) => document.getElementById(id);
+
+export function minutesSince(isoTime, now = Date.now()) {
+  return Math.max(0, Math.floor((now - Date.parse(isoTime)) / 60000));
+}
+
+export function localTime(isoTime) {
+  return new Date(isoTime).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+}
+
+// Runs `action`, showing its error (or clearing the last one) in `place`.
+export async function reporting(place, action) {
+  place.textContent = "";
+  try {
+    return await action();
+  } catch (error) {
+    place.textContent = error.message;
+    return undefined;
+  }
+}
+
+export function showOnly(ids, visible) {
+  for (const id of ids) byId(id).hidden = !visible.includes(id);
+}

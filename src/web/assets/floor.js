@@ -1,0 +1,94 @@
+// The floor: each table a button placed by its normalised position, sized by
+// its capacity, shaped and coloured by its data; an occupied one shows its
+// party and how long it has been seated. Choosing a table opens its actions.
+
+import { api } from "./api.js";
+import { byId, h, minutesSince, reporting } from "./dom.js";
+import { partyAt, store } from "./store.js";
+
+const STATUS_NAMES = {
+  available: "available",
+  occupied: "occupied",
+  reserved: "reserved",
+  outOfService: "out of service",
+};
+
+export function renderFloor() {
+  const floor = byId("floor");
+  const tables = [...store.tables.values()].sort((a, b) =>
+    a.tableNumber.localeCompare(b.tableNumber, undefined, { numeric: true }),
+  );
+  floor.replaceChildren(...tables.map(tableButton));
+  if (tables.length === 0) floor.append(h("p", { class: "empty" }, "No tables yet."));
+}
+
+function tableButton(table) {
+  const party = partyAt(table);
+  const seated = party?.seatedTime ? minutesSince(party.seatedTime) : null;
+  const occupant = party ? `${party.guestName}, party of ${party.partySize}` : null;
+  const label = [
+    `Table ${table.tableNumber}`,
+    `${table.capacity} seats`,
+    STATUS_NAMES[table.status],
+    occupant,
+    seated === null ? null : `seated ${seated} min`,
+  ].filter(Boolean);
+  const button = h(
+    "button",
+    {
+      type: "button",
+      class: `table shape-${table.shape} status-${table.status}`,
+      "aria-label": label.join(", "),
+      "data-table": table.tableNumber,
+      "data-status": table.status,
+      onclick: () => openTable(table.id),
+    },
+    h("span", { class: "number" }, table.tableNumber),
+    h("span", { class: "seats" }, `${table.capacity} seats`),
+    occupant && h("span", { class: "party" }, occupant),
+    seated !== null && h("span", { class: "elapsed" }, `${seated} min`),
+  );
+  // Through the CSSOM, which the page's policy allows (inline style attributes it does not).
+  button.style.left = `${table.position.x * 100}%`;
+  button.style.top = `${table.position.y * 100}%`;
+  button.style.setProperty("--size", `${3 + Math.min(table.capacity, 12) * 0.35}rem`);
+  return button;
+}
+
+function openTable(id) {
+  const table = store.tables.get(id);
+  const party = partyAt(table);
+  byId("table-title").textContent = `Table ${table.tableNumber}`;
+  byId("table-summary").textContent = party
+    ? `${party.guestName}, party of ${party.partySize}, seated ${minutesSince(party.seatedTime)} min ago.`
+    : `${table.capacity} seats, ${STATUS_NAMES[table.status]}.`;
+  byId("table-actions").replaceChildren(...tableActions(table, party));
+  byId("table-error").textContent = "";
+  byId("table-dialog").showModal();
+}
+
+function tableActions(table, party) {
+  const act = (text, action) =>
+    h("button", { type: "button", onclick: () => run(action) }, text);
+  const actions = [];
+  if (party) {
+    actions.push(act("Finish and clear table", () => api("PUT", `/reservations/${party.id}`, { status: "finished" })));
+  } else if (table.status !== "available") {
+    actions.push(act("Mark available", () => setStatus(table, "available")));
+  }
+  if (!party && table.status !== "outOfService") {
+    actions.push(act("Mark out of service", () => setStatus(table, "outOfService")));
+  }
+  return actions;
+}
+
+const setStatus = (table, status) => api("PUT", `/tables/${table.id}`, { status });
+
+async function run(action) {
+  const done = await reporting(byId("table-error"), async () => (await action()) ?? true);
+  if (done) byId("table-dialog").close();
+}
+
+export function initFloor() {
+  byId("table-close").addEventListener("click", () => byId("table-dialog").close());
+}

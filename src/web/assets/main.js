@@ -1,0 +1,92 @@
+// The host stand's entry point: sign-in or the floor, the live connection and
+// the views that re-render from the store.
+
+import { accessToken, api, current, refreshOrSignOut, restaurantPath, resume, signOut, whenSignedOut } from "./api.js";
+import { initBook, loadBook, noteParty, renderBook } from "./book.js";
+import { byId, showOnly } from "./dom.js";
+import { initFloor, renderFloor } from "./floor.js";
+import { Live } from "./live.js";
+import { initSeat } from "./seat.js";
+import { initSignIn } from "./signin.js";
+import { apply, loadAll, rerender, subscribe } from "./store.js";
+import { initWaitlist, refreshQuote, renderWaitlist } from "./waitlist.js";
+
+const VIEWS = ["signin-view", "floor-view", "book-view"];
+const STATUS_TEXT = { connecting: "Connecting…", live: "Live", reconnecting: "Reconnecting…" };
+// Elapsed times on the floor and in the queue move on by themselves.
+const TICK_MS = 30000;
+
+let live = null;
+
+function showSignIn() {
+  live?.stop();
+  live = null;
+  showOnly(VIEWS, ["signin-view"]);
+  for (const id of ["views", "live-status", "sign-out"]) byId(id).hidden = true;
+  byId("restaurant-name").textContent = "QTable";
+  byId("signin-form").email.focus();
+}
+
+async function showHostStand() {
+  for (const id of ["views", "live-status", "sign-out"]) byId(id).hidden = false;
+  choose("floor");
+  const me = await api("GET", "").catch(() => null);
+  byId("restaurant-name").textContent = me?.name ?? "QTable";
+  live = new Live(restaurantPath("/live"), {
+    token: accessToken,
+    reauthenticate: refreshOrSignOut,
+    onEvent,
+    onReload: reload,
+    onStatus: (status) => {
+      byId("live-status").textContent = STATUS_TEXT[status];
+      byId("live-status").dataset.state = status;
+    },
+  });
+  live.start();
+}
+
+function onEvent(event) {
+  if (event.type === "reservation_update") noteParty(event.data);
+  apply(event);
+}
+
+async function reload() {
+  try {
+    await Promise.all([loadAll(), loadBook(), refreshQuote()]);
+  } catch (error) {
+    byId("waitlist-error").textContent = error.message;
+  }
+}
+
+function choose(view) {
+  showOnly(VIEWS, [`${view}-view`]);
+  for (const button of byId("views").querySelectorAll("button")) {
+    button.setAttribute("aria-pressed", String(button.dataset.view === view));
+  }
+}
+
+function render() {
+  if (!current()) return;
+  renderFloor();
+  renderWaitlist();
+  renderBook();
+}
+
+async function start() {
+  initSignIn(showHostStand);
+  initFloor();
+  initSeat();
+  initWaitlist();
+  initBook();
+  subscribe(render);
+  whenSignedOut(showSignIn);
+  byId("views").addEventListener("click", (event) => {
+    if (event.target.dataset.view) choose(event.target.dataset.view);
+  });
+  byId("sign-out").addEventListener("click", () => signOut().finally(showSignIn));
+  setInterval(rerender, TICK_MS);
+  if (await resume()) await showHostStand();
+  else showSignIn();
+}
+
+start();

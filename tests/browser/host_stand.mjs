@@ -1,0 +1,190 @@
+// The host stand in real Chromium (Debian's, driven by playwright-core)
+// against a running QTable: sign-in, the floor, two hosts following each
+// other live, a dropped socket catching up with `since`, the 409 of a double
+// seating, and a screenshot of the floor. Any console error fails the run.
+// Started by tests/api/browser.rs, which passes the server and the tools:
+//   QTABLE_URL, PLAYWRIGHT_CORE (the package's folder), CHROMIUM, SCREENSHOT.
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+
+const base = process.env.QTABLE_URL;
+const { chromium } = await import(pathToFileURL(join(process.env.PLAYWRIGHT_CORE, "index.mjs")).href);
+
+// The floor every host sees: number, seats, shape, position.
+const TABLES = [
+  ["T1", 2, "round", 0.15, 0.2],
+  ["T2", 2, "square", 0.4, 0.2],
+  ["T3", 4, "rectangle", 0.7, 0.2],
+  ["T4", 4, "oval", 0.15, 0.7],
+  ["T5", 6, "rectangle", 0.45, 0.7],
+  ["T6", 8, "round", 0.8, 0.7],
+];
+const WALK_INS = [["Ada Lovelace", 2], ["Ben Okri", 2], ["Cy Twombly", 4]];
+const PASSWORD = "host-stand-password";
+
+async function call(method, path, token, body) {
+  const response = await fetch(base + path, {
+    method,
+    headers: { "content-type": "application/json", ...(token && { authorization: `Bearer ${token}` }) },
+    body: body && JSON.stringify(body),
+  });
+  const data = await response.json().catch(() => null);
+  assert.ok(response.ok, `${method} ${path}: ${response.status} ${JSON.stringify(data)}`);
+  return data;
+}
+
+// A restaurant with its floor and queue, made through the API.
+async function restaurant() {
+  const email = `host-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+  const owner = await call("POST", "/auth/register", null, {
+    restaurant_name: "Chez Browser", email, password: PASSWORD, first_name: "Hana", last_name: "Host",
+  });
+  const at = (rest) => `/restaurants/${owner.restaurant_id}${rest}`;
+  const tables = {};
+  for (const [tableNumber, capacity, shape, x, y] of TABLES) {
+    const table = await call("POST", at("/tables"), owner.access_token, { tableNumber, capacity, shape, position: { x, y } });
+    tables[tableNumber] = table.id;
+  }
+  const parties = {};
+  for (const [guestName, partySize] of WALK_INS) {
+    parties[guestName] = (await call("POST", at("/reservations"), owner.access_token, { guestName, partySize })).id;
+  }
+  return { email, token: owner.access_token, at, tables, parties };
+}
+
+const consoleErrors = [];
+// Chromium logs every 4xx response as a console error: the one 409 we provoke is expected.
+let expectedConflicts = 0;
+
+async function hostPage(browser, name) {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const page = await context.newPage();
+  page.on("console", (message) => {
+    if (message.type() !== "error") return;
+    if (expectedConflicts > 0 && message.text().includes("409")) {
+      expectedConflicts -= 1;
+      return;
+    }
+    consoleErrors.push(`${name}: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => consoleErrors.push(`${name}: ${error.message}`));
+  return page;
+}
+
+async function signIn(page, world) {
+  await page.goto(`${base}/app`);
+  const form = page.locator("#signin-form");
+  await form.getByLabel("Email").fill(world.email);
+  await form.getByLabel("Password").fill(PASSWORD);
+  await form.getByRole("button", { name: "Sign in" }).click();
+  await page.locator('#live-status[data-state="live"]').waitFor({ timeout: 5000 });
+}
+
+const table = (page, number) => page.locator(`#floor [data-table="${number}"]`);
+const occupied = (page, number) => page.locator(`#floor [data-table="${number}"][data-status="occupied"]`);
+
+// Lets the test drop a page's live socket and keep it down until restored.
+async function droppableLive(page) {
+  const live = { blocked: false, sockets: [], urls: [] };
+  await page.routeWebSocket(/\/live\?/, (socket) => {
+    live.urls.push(socket.url());
+    if (live.blocked) {
+      socket.close({ code: 4000, reason: "test: network down" });
+      return;
+    }
+    socket.connectToServer();
+    live.sockets.push(socket);
+  });
+  live.drop = async () => {
+    live.blocked = true;
+    for (const socket of live.sockets.splice(0)) await socket.close({ code: 4000, reason: "test: dropped" });
+  };
+  return live;
+}
+
+async function step(name, body) {
+  const started = Date.now();
+  await body();
+  console.log(`ok: ${name} (${Date.now() - started} ms)`);
+}
+
+const world = await restaurant();
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+try {
+  const hostA = await hostPage(browser, "host A");
+  const hostB = await hostPage(browser, "host B");
+  const liveB = await droppableLive(hostB);
+
+  await step("sign in", async () => {
+    await signIn(hostA, world);
+    await signIn(hostB, world);
+    assert.equal(await hostA.evaluate(() => localStorage.length), 0, "nothing in localStorage");
+  });
+
+  await step("the floor shows every table", async () => {
+    for (const [number, capacity] of TABLES) {
+      await table(hostA, number).waitFor({ timeout: 2000 });
+      assert.match(await table(hostA, number).getAttribute("aria-label"), new RegExp(`Table ${number}, ${capacity} seats`));
+    }
+    assert.equal(await hostA.locator("#floor .table").count(), TABLES.length);
+    await hostA.locator('#waitlist [data-guest="Cy Twombly"]').waitFor({ timeout: 2000 });
+  });
+
+  await step("host B is about to seat Ben at T1", async () => {
+    await hostB.getByRole("button", { name: "Seat Ben Okri" }).click();
+    await hostB.locator("#seat-dialog").getByRole("button", { name: "Table T1 (2 seats)" }).first().waitFor();
+  });
+
+  await step("host A seats Ada at T1 and host B sees it within a second", async () => {
+    await hostA.getByRole("button", { name: "Seat Ada Lovelace" }).click();
+    const seat = hostA.locator("#seat-dialog").getByRole("button", { name: "Table T1 (2 seats)" }).first();
+    const seated = hostA.waitForResponse((r) => r.request().method() === "PUT" && r.url().includes("/reservations/"));
+    await seat.click();
+    assert.equal((await seated).status(), 200);
+    await occupied(hostB, "T1").waitFor({ timeout: 1000 });
+    await occupied(hostA, "T1").waitFor({ timeout: 1000 });
+    assert.match(await table(hostB, "T1").getAttribute("aria-label"), /Ada Lovelace, party of 2/);
+  });
+
+  await step("the double seating reads as a taken table", async () => {
+    expectedConflicts = 1;
+    await hostB.locator("#seat-dialog").getByRole("button", { name: "Table T1 (2 seats)" }).first().click();
+    await hostB.locator("#seat-error").getByText(/^Table taken: table T1 is occupied by another party/).waitFor({ timeout: 2000 });
+    await hostB.locator("#seat-dialog").getByRole("button", { name: "Close" }).click();
+  });
+
+  await step("a screenshot of the floor", async () => {
+    await hostA.screenshot({ path: process.env.SCREENSHOT });
+  });
+
+  await step("a dropped connection shows it, and catches up after", async () => {
+    await liveB.drop();
+    await hostB.locator('#live-status[data-state="reconnecting"]').waitFor({ timeout: 2000 });
+    await call("PUT", world.at(`/reservations/${world.parties["Cy Twombly"]}`), world.token,
+      { status: "seated", assignedTableId: world.tables.T3 });
+    await occupied(hostA, "T3").waitFor({ timeout: 1000 });
+    assert.equal(await table(hostB, "T3").getAttribute("data-status"), "available", "B is offline");
+    liveB.blocked = false;
+    await occupied(hostB, "T3").waitFor({ timeout: 10000 });
+    await hostB.locator('#live-status[data-state="live"]').waitFor({ timeout: 1000 });
+    const since = new URL(liveB.urls.at(-1)).searchParams.get("since");
+    assert.ok(Number(since) > 0, `reconnected with since (${liveB.urls.at(-1).replace(/token=[^&]+/, "token=…")})`);
+  });
+
+  await step("sign out", async () => {
+    await hostA.getByRole("button", { name: "Sign out" }).click();
+    await hostA.locator("#signin-view").waitFor({ state: "visible", timeout: 2000 });
+    assert.equal(await hostA.evaluate(() => sessionStorage.length), 0, "the refresh token is gone");
+  });
+
+  assert.deepEqual(consoleErrors, [], "no console errors");
+  console.log("host stand: all browser checks passed");
+} finally {
+  await browser.close();
+}
