@@ -46,6 +46,7 @@ const ASSETS: &[Asset] = &[
     asset!("seat.js", JS),
     asset!("waitlist.js", JS),
     asset!("book.js", JS),
+    asset!("manage.js", JS),
 ];
 
 pub fn router() -> Router<AppState> {

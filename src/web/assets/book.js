@@ -3,15 +3,12 @@
 // no-show and cancellation from the list; another day by the date picker.
 
 import { api } from "./api.js";
-import { byId, h, localTime, reporting } from "./dom.js";
+import { byId, h, localDate, localTime, reporting } from "./dom.js";
 import { openSeat } from "./seat.js";
 import { store } from "./store.js";
 
 const OPEN = new Set(["confirmed", "runningLate", "arrived", "partiallyArrived"]);
 let day = [];
-
-const localDate = (date = new Date()) =>
-  `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, "0")}-${String(date.getDate()).padStart(2, "0")}`;
 
 export async function loadBook() {
   const date = byId("book-date").value || localDate();

@@ -37,3 +37,9 @@ export async function reporting(place, action) {
 export function showOnly(ids, visible) {
   for (const id of ids) byId(id).hidden = !visible.includes(id);
 }
+
+// The browser's calendar date, as the API's `date` parameters take it.
+export function localDate(date = new Date()) {
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}

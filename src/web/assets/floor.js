@@ -1,6 +1,8 @@
 // The floor: each table a button placed by its normalised position, sized by
 // its capacity, shaped and coloured by its data; an occupied one shows its
 // party and how long it has been seated. Choosing a table opens its actions.
+// In edit mode (owners and managers) tables are dragged, or moved with the
+// arrow keys, and each move is saved as the table's new position.
 
 import { api } from "./api.js";
 import { byId, h, minutesSince, reporting } from "./dom.js";
@@ -13,12 +15,24 @@ const STATUS_NAMES = {
   outOfService: "out of service",
 };
 
+// Keyboard moves: a step of the floor's width or height per key press.
+const STEP = 0.02;
+const ARROWS = { ArrowLeft: [-STEP, 0], ArrowRight: [STEP, 0], ArrowUp: [0, -STEP], ArrowDown: [0, STEP] };
+let editing = false;
+// While a table is dragged the floor is not redrawn under the pointer.
+let dragging = false;
+
 export function renderFloor() {
+  if (dragging) return;
   const floor = byId("floor");
+  floor.classList.toggle("editing", editing);
   const tables = [...store.tables.values()].sort((a, b) =>
     a.tableNumber.localeCompare(b.tableNumber, undefined, { numeric: true }),
   );
+  // Redrawing replaces the buttons: keep the keyboard on the table it was on.
+  const focused = document.activeElement?.dataset?.table;
   floor.replaceChildren(...tables.map(tableButton));
+  if (focused) floor.querySelector(`[data-table="${CSS.escape(focused)}"]`)?.focus();
   if (tables.length === 0) floor.append(h("p", { class: "empty" }, "No tables yet."));
 }
 
@@ -41,7 +55,9 @@ function tableButton(table) {
       "aria-label": label.join(", "),
       "data-table": table.tableNumber,
       "data-status": table.status,
-      onclick: () => openTable(table.id),
+      onclick: () => editing || openTable(table.id),
+      onpointerdown: (event) => editing && drag(event, table),
+      onkeydown: (event) => editing && nudge(event, table),
     },
     h("span", { class: "number" }, table.tableNumber),
     h("span", { class: "seats" }, `${table.capacity} seats`),
@@ -51,8 +67,50 @@ function tableButton(table) {
   // Through the CSSOM, which the page's policy allows (inline style attributes it does not).
   button.style.left = `${table.position.x * 100}%`;
   button.style.top = `${table.position.y * 100}%`;
-  button.style.setProperty("--size", `${3 + Math.min(table.capacity, 12) * 0.35}rem`);
+  button.style.setProperty("--size", `${3.6 + Math.min(table.capacity, 12) * 0.4}rem`);
   return button;
+}
+
+const clamp = (value) => Math.min(1, Math.max(0, Math.round(value * 1000) / 1000));
+
+function savePosition(table, x, y) {
+  const position = { x: clamp(x), y: clamp(y) };
+  return reporting(byId("floor-error"), () => api("PUT", `/tables/${table.id}`, { position }));
+}
+
+function drag(event, table) {
+  const button = event.currentTarget;
+  const area = byId("floor").getBoundingClientRect();
+  const at = (e) => [(e.clientX - area.left) / area.width, (e.clientY - area.top) / area.height];
+  button.setPointerCapture(event.pointerId);
+  dragging = true;
+  const move = (e) => {
+    const [x, y] = at(e).map(clamp);
+    button.style.left = `${x * 100}%`;
+    button.style.top = `${y * 100}%`;
+  };
+  button.addEventListener("pointermove", move);
+  button.addEventListener(
+    "pointerup",
+    async (e) => {
+      button.removeEventListener("pointermove", move);
+      dragging = false;
+      await savePosition(table, ...at(e));
+    },
+    { once: true },
+  );
+}
+
+function nudge(event, table) {
+  const step = ARROWS[event.key];
+  if (!step) return;
+  event.preventDefault();
+  savePosition(table, table.position.x + step[0], table.position.y + step[1]);
+}
+
+export function setEditing(on) {
+  editing = on;
+  renderFloor();
 }
 
 function openTable(id) {

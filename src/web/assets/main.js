@@ -4,14 +4,16 @@
 import { accessToken, api, current, refreshOrSignOut, restaurantPath, resume, signOut, whenSignedOut } from "./api.js";
 import { initBook, loadBook, noteParty, renderBook } from "./book.js";
 import { byId, showOnly } from "./dom.js";
-import { initFloor, renderFloor } from "./floor.js";
+import { initFloor, renderFloor, setEditing } from "./floor.js";
 import { Live } from "./live.js";
+import { initManage, loadManage, renderTableList } from "./manage.js";
 import { initSeat } from "./seat.js";
 import { initSignIn } from "./signin.js";
 import { apply, loadAll, rerender, subscribe } from "./store.js";
 import { initWaitlist, refreshQuote, renderWaitlist } from "./waitlist.js";
 
-const VIEWS = ["signin-view", "floor-view", "book-view"];
+const VIEWS = ["signin-view", "floor-view", "book-view", "manage-view"];
+const MANAGERS = new Set(["owner", "manager"]);
 const STATUS_TEXT = { connecting: "Connecting…", live: "Live", reconnecting: "Reconnecting…" };
 // Elapsed times on the floor and in the queue move on by themselves.
 const TICK_MS = 30000;
@@ -29,6 +31,9 @@ function showSignIn() {
 
 async function showHostStand() {
   for (const id of ["views", "live-status", "sign-out"]) byId(id).hidden = false;
+  const manager = MANAGERS.has(current().role);
+  byId("manage-tab").hidden = !manager;
+  byId("edit-floor").hidden = !manager;
   choose("floor");
   const me = await api("GET", "").catch(() => null);
   byId("restaurant-name").textContent = me?.name ?? "QTable";
@@ -60,6 +65,7 @@ async function reload() {
 
 function choose(view) {
   showOnly(VIEWS, [`${view}-view`]);
+  if (view === "manage") loadManage();
   for (const button of byId("views").querySelectorAll("button")) {
     button.setAttribute("aria-pressed", String(button.dataset.view === view));
   }
@@ -70,6 +76,15 @@ function render() {
   renderFloor();
   renderWaitlist();
   renderBook();
+  renderTableList();
+}
+
+function toggleEditing() {
+  const button = byId("edit-floor");
+  const on = button.getAttribute("aria-pressed") !== "true";
+  button.setAttribute("aria-pressed", String(on));
+  byId("floor-hint").hidden = !on;
+  setEditing(on);
 }
 
 async function start() {
@@ -78,6 +93,8 @@ async function start() {
   initSeat();
   initWaitlist();
   initBook();
+  initManage();
+  byId("edit-floor").addEventListener("click", toggleEditing);
   subscribe(render);
   whenSignedOut(showSignIn);
   byId("views").addEventListener("click", (event) => {

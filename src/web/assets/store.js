@@ -58,6 +58,14 @@ const HANDLERS = {
     store.parties.set(party.id, party);
     if (!party.reservationTime) refreshWaitlistSoon();
   },
+  // The summaries shown beside each visit follow the guest book.
+  guest_profile_update: (profile) => {
+    for (const party of store.parties.values()) {
+      if (party?.guestProfileId !== profile.id) continue;
+      const { visitCount, noShowCount, tags, dietaryRestrictions } = profile;
+      party.guest = { visitCount, noShowCount, tags, dietaryRestrictions };
+    }
+  },
   waitlist_update: ({ waitlist }) => {
     store.waitlist = waitlist;
     store.waitlistFetchedAt = Date.now();

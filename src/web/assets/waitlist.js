@@ -11,6 +11,9 @@ let shownQuote = null;
 let quoteTimer = null;
 
 export function renderWaitlist() {
+  // The queue moved: the quote on the form may have too.
+  clearTimeout(quoteTimer);
+  quoteTimer = setTimeout(showQuote, 200);
   const sinceFetch = Math.floor((Date.now() - store.waitlistFetchedAt) / 60000);
   const entries = store.waitlist.map((entry) => entryItem(entry, entry.waitedMinutes + sinceFetch));
   byId("waitlist").replaceChildren(...entries);
@@ -52,8 +55,13 @@ async function showQuote() {
     byId("walkin-quote").textContent = "";
     return;
   }
-  const quote = await change(() => api("GET", `/waitlist/quote?partySize=${size}`));
-  if (!quote) return;
+  let quote;
+  try {
+    quote = await api("GET", `/waitlist/quote?partySize=${size}`);
+  } catch (error) {
+    byId("walkin-quote").textContent = error.message;
+    return;
+  }
   shownQuote = quote.quotedWaitMinutes;
   byId("walkin-quote").textContent =
     shownQuote === null
