@@ -229,6 +229,24 @@ try {
     await hostB.waitForFunction(() => parseFloat(document.querySelector('#floor [data-table="T6"]').style.left) < 79, null, { timeout: 2000 });
   });
 
+  await step("a manager adds a table, sets turn times and reads the day report", async () => {
+    await hostA.getByRole("button", { name: "Manage" }).click();
+    const tables = hostA.locator("#add-table-form");
+    await tables.getByLabel("Table number").fill("T7");
+    await tables.getByLabel("Seats").fill("2");
+    await tables.getByLabel("Shape").selectOption("square");
+    await tables.getByRole("button", { name: "Add table" }).click();
+    await table(hostB, "T7").waitFor({ state: "attached", timeout: 1000 });
+    const turns = hostA.locator("#turn-form");
+    await turns.getByLabel("Default minutes").fill("100");
+    await turns.getByLabel(/By party size/).fill("2:60, 4:80");
+    await turns.getByRole("button", { name: "Save turn times" }).click();
+    await hostA.locator("#manage-note").getByText("Turn times saved.").waitFor({ timeout: 2000 });
+    const saved = await call("GET", world.at("/turn-times"), world.token);
+    assert.deepEqual(saved.byPartySize, [{ maxPartySize: 2, minutes: 60 }, { maxPartySize: 4, minutes: 80 }]);
+    await hostA.locator("#report-chart svg title").getByText(/^Covers by hour: \d+:00 \d+/).waitFor({ state: "attached", timeout: 2000 });
+  });
+
   await step("a refused access token is refreshed once and the request retried", async () => {
     const unauthorized = { detail: "token expired", code: "unauthorized" };
     await hostB.route(/\/waitlist$/, (route) => route.fulfill({ status: 401, json: unauthorized }), { times: 1 });

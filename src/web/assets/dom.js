@@ -34,6 +34,16 @@ export async function reporting(place, action) {
   }
 }
 
+// Submitting `form` runs `action(form)`, its error shown in `place`; after
+// a success, `then(result)`.
+export function onSubmit(form, place, action, then = () => {}) {
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const result = await reporting(place, () => action(form));
+    if (result) then(result);
+  });
+}
+
 export function showOnly(ids, visible) {
   for (const id of ids) byId(id).hidden = !visible.includes(id);
 }

@@ -3,7 +3,7 @@
 // covers by the hour parties sat down.
 
 import { api } from "./api.js";
-import { byId, h, localDate, reporting } from "./dom.js";
+import { byId, h, localDate, onSubmit, reporting } from "./dom.js";
 import { store } from "./store.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -15,16 +15,14 @@ export async function loadManage() {
   await Promise.all([loadTurnTimes(), loadStaff(), loadReport()]);
 }
 
-async function addTable(event) {
-  event.preventDefault();
-  const form = event.target;
-  const body = {
+// A new table starts in the middle of the floor, to be dragged into place.
+function addTable(form) {
+  return api("POST", "/tables", {
     tableNumber: form.tableNumber.value.trim(),
     capacity: Number(form.capacity.value),
     shape: form.shape.value,
     position: { x: 0.5, y: 0.5 },
-  };
-  if (await report(() => api("POST", "/tables", body))) form.tableNumber.value = "";
+  });
 }
 
 export function renderTableList() {
@@ -52,9 +50,7 @@ async function loadTurnTimes() {
 }
 
 // Bands are typed as "size:minutes, size:minutes" (up to that party size).
-async function saveTurnTimes(event) {
-  event.preventDefault();
-  const form = event.target;
+function saveTurnTimes(form) {
   const byPartySize = form.bands.value
     .split(",")
     .map((band) => band.trim())
@@ -63,10 +59,7 @@ async function saveTurnTimes(event) {
       const [maxPartySize, minutes] = band.split(":").map(Number);
       return { maxPartySize, minutes };
     });
-  const saved = await report(() =>
-    api("PUT", "/turn-times", { defaultMinutes: Number(form.defaultMinutes.value), byPartySize }),
-  );
-  if (saved) byId("manage-error").textContent = "Turn times saved.";
+  return api("PUT", "/turn-times", { defaultMinutes: Number(form.defaultMinutes.value), byPartySize });
 }
 
 async function loadStaff() {
@@ -79,15 +72,7 @@ async function loadStaff() {
   );
 }
 
-async function addStaff(event) {
-  event.preventDefault();
-  const form = event.target;
-  const body = Object.fromEntries(new FormData(form));
-  if (await report(() => api("POST", "/staff", body))) {
-    form.reset();
-    await loadStaff();
-  }
-}
+const addStaff = (form) => api("POST", "/staff", Object.fromEntries(new FormData(form)));
 
 async function loadReport() {
   const date = byId("report-date").value;
@@ -134,9 +119,17 @@ function coversChart(covers) {
 }
 
 export function initManage() {
-  byId("add-table-form").addEventListener("submit", addTable);
-  byId("turn-form").addEventListener("submit", saveTurnTimes);
-  byId("staff-form").addEventListener("submit", addStaff);
+  const place = byId("manage-error");
+  onSubmit(byId("add-table-form"), place, addTable, () => {
+    byId("add-table-form").tableNumber.value = "";
+  });
+  onSubmit(byId("turn-form"), place, saveTurnTimes, () => {
+    byId("manage-note").textContent = "Turn times saved.";
+  });
+  onSubmit(byId("staff-form"), place, addStaff, () => {
+    byId("staff-form").reset();
+    loadStaff();
+  });
   byId("report-date").value = localDate();
   byId("report-date").addEventListener("change", loadReport);
 }

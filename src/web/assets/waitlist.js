@@ -3,7 +3,7 @@
 // engine's quote first and stores the quote the host saw.
 
 import { api } from "./api.js";
-import { byId, h, reporting } from "./dom.js";
+import { byId, h, onSubmit, reporting } from "./dom.js";
 import { openSeat } from "./seat.js";
 import { store } from "./store.js";
 
@@ -69,26 +69,26 @@ async function showQuote() {
       : `Quote: ${shownQuote} min (${quote.partiesAhead} ${quote.partiesAhead === 1 ? "party" : "parties"} ahead).`;
 }
 
-async function addWalkIn(event) {
-  event.preventDefault();
-  const form = event.target;
+function addWalkIn(form) {
   const body = {
     guestName: form.guestName.value.trim(),
     partySize: Number(form.partySize.value),
     contactInfo: form.contactInfo.value.trim() || null,
   };
   if (shownQuote !== null) body.quotedWaitMinutes = shownQuote;
-  const added = await change(() => api("POST", "/reservations", body));
-  if (added) {
-    form.guestName.value = "";
-    form.contactInfo.value = "";
-    form.guestName.focus();
-  }
+  return api("POST", "/reservations", body);
+}
+
+// Ready for the next party at once.
+function cleared(form) {
+  form.guestName.value = "";
+  form.contactInfo.value = "";
+  form.guestName.focus();
 }
 
 export function initWaitlist() {
   const form = byId("walkin-form");
-  form.addEventListener("submit", addWalkIn);
+  onSubmit(form, byId("waitlist-error"), addWalkIn, () => cleared(form));
   form.partySize.addEventListener("input", () => {
     clearTimeout(quoteTimer);
     quoteTimer = setTimeout(showQuote, 200);
