@@ -259,6 +259,17 @@ try {
     await logged;
   });
 
+  await step("a party too large for a table is refused, then seated anyway on purpose", async () => {
+    await call("POST", world.at("/reservations"), world.token, { guestName: "Gus Grissom", partySize: 5 });
+    await hostB.getByRole("button", { name: "Seat Gus Grissom" }).click();
+    const logged = expectLogged(409);
+    await hostB.locator("#seat-dialog").getByRole("button", { name: "Table T2 (2 seats)" }).click();
+    await hostB.locator("#seat-error").getByText(/^Party too large for that table: a party of 5 exceeds table T2's capacity of 2\./).waitFor({ timeout: 2000 });
+    await logged;
+    await hostB.locator("#seat-error").getByRole("button", { name: "Seat anyway" }).click();
+    await occupied(hostA, "T2").waitFor({ state: "attached", timeout: 1000 });
+  });
+
   await step("sign out", async () => {
     await hostA.getByRole("button", { name: "Sign out" }).click();
     await hostA.locator("#signin-view").waitFor({ state: "visible", timeout: 2000 });

@@ -61,6 +61,7 @@ export async function signOut() {
 
 // A request as the signed-in user: `rest` is under /restaurants/{id}.
 export async function api(method, rest, body) {
+  if (!session) throw new ApiError(401, "signed_out", "Signed out: sign in again.");
   const path = restaurantPath(rest);
   try {
     return await send(method, path, body, session.accessToken);
@@ -71,12 +72,16 @@ export async function api(method, rest, body) {
   }
 }
 
+// Only a refused refresh token signs the host out; an unreachable server
+// leaves the session for the next try.
 export async function refreshOrSignOut() {
   try {
     await refresh();
   } catch (error) {
-    forget();
-    onSignedOut();
+    if (error.status === 401) {
+      forget();
+      onSignedOut();
+    }
     throw error;
   }
 }
@@ -155,11 +160,13 @@ const HEADINGS = {
 };
 
 function describe(status, code, detail, retryAfter) {
-  const text = detail || "the server gave no detail";
+  let text = (detail || "the server gave no detail").replace(/\.$/, "");
   if (status === 429) return `Too many attempts: try again in ${retryAfter ?? "a few"} seconds.`;
   if (status === 403) return `Not allowed for your role: ${text}.`;
   if (status === 412) return "Someone else changed this meanwhile: look again and retry.";
   if (status >= 500) return `The server could not do this (${text}). Try again shortly.`;
+  // The page offers "Seat anyway" itself; the API's hint names a field.
+  if (code === "over_capacity") text = text.replace(/; send allowOverCapacity.*$/, "");
   const heading = HEADINGS[code];
   return heading ? `${heading}: ${text}.` : `${text[0].toUpperCase()}${text.slice(1)}.`;
 }

@@ -58,13 +58,15 @@ function bookItem(party) {
   );
 }
 
-// A reservation made elsewhere for the day shown joins the list.
+// A reservation made elsewhere for the day shown joins the list (the store
+// has it already).
 export function noteParty(party) {
   const date = byId("book-date").value;
-  if (party.reservationTime && localDate(new Date(party.reservationTime)) === date && !day.includes(party.id)) {
-    day.push(party.id);
-    day.sort((a, b) => store.parties.get(a).reservationTime.localeCompare(store.parties.get(b).reservationTime));
-  }
+  if (!party.reservationTime || localDate(new Date(party.reservationTime)) !== date || day.includes(party.id)) return;
+  day.push(party.id);
+  const time = (id) => store.parties.get(id)?.reservationTime ?? "";
+  day.sort((a, b) => time(a).localeCompare(time(b)));
+  renderBook();
 }
 
 export function initBook() {

@@ -24,12 +24,15 @@ export function localTime(isoTime) {
 }
 
 // Runs `action`, showing its error (or clearing the last one) in `place`.
+// The error's code stays on `place` for a caller that offers a way out.
 export async function reporting(place, action) {
   place.textContent = "";
+  delete place.dataset.code;
   try {
     return await action();
   } catch (error) {
     place.textContent = error.message;
+    if (error.code) place.dataset.code = error.code;
     return undefined;
   }
 }

@@ -29,6 +29,7 @@ export class Live {
   }
 
   connect() {
+    this.greeted = false;
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     const query = new URLSearchParams({ token: this.token() });
     if (this.lastSeq !== null) query.set("since", String(this.lastSeq));
@@ -40,6 +41,7 @@ export class Live {
 
   receive(message) {
     if (message.type === "hello") {
+      this.greeted = true;
       this.delay = 250;
       this.onStatus("live");
       if (this.lastSeq === null) this.reload(message.seq);
@@ -61,11 +63,13 @@ export class Live {
     this.socket = null;
     if (this.stopped) return;
     this.onStatus("reconnecting");
-    if (code === CLOSE_REAUTHENTICATE) {
+    // A refused handshake (an access token that expired while the device
+    // slept, say) closes before `hello`, without the 4001 a live socket gets.
+    if (code === CLOSE_REAUTHENTICATE || !this.greeted) {
       try {
         await this.reauthenticate();
-      } catch {
-        return; // signed out: the page goes back to sign-in
+      } catch (error) {
+        if (error.status === 401) return; // signed out: the page is back at sign-in
       }
     }
     this.timer = setTimeout(() => this.connect(), this.delay);

@@ -9,7 +9,7 @@ import { Live } from "./live.js";
 import { initManage, loadManage, renderTableList } from "./manage.js";
 import { initSeat } from "./seat.js";
 import { initSignIn } from "./signin.js";
-import { apply, loadAll, rerender, subscribe } from "./store.js";
+import { apply, forgetAll, loadAll, rerender, subscribe } from "./store.js";
 import { initWaitlist, refreshQuote, renderWaitlist } from "./waitlist.js";
 
 const VIEWS = ["signin-view", "floor-view", "book-view", "manage-view"];
@@ -23,6 +23,7 @@ let live = null;
 function showSignIn() {
   live?.stop();
   live = null;
+  forgetAll();
   showOnly(VIEWS, ["signin-view"]);
   for (const id of ["views", "live-status", "sign-out"]) byId(id).hidden = true;
   byId("restaurant-name").textContent = "QTable";
@@ -51,8 +52,8 @@ async function showHostStand() {
 }
 
 function onEvent(event) {
-  if (event.type === "reservation_update") noteParty(event.data);
   apply(event);
+  if (event.type === "reservation_update") noteParty(event.data);
 }
 
 async function reload() {

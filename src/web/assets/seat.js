@@ -59,10 +59,15 @@ function list(items, empty) {
 }
 
 async function seat(party, place) {
-  const seated = await reporting(byId("seat-error"), () =>
-    api("PUT", `/reservations/${party.id}`, { status: "seated", ...place }),
-  );
-  if (seated) byId("seat-dialog").close();
+  const error = byId("seat-error");
+  const seated = await reporting(error, () => api("PUT", `/reservations/${party.id}`, { status: "seated", ...place }));
+  if (seated) {
+    byId("seat-dialog").close();
+  } else if (error.dataset.code === "over_capacity") {
+    // The host may know better (a chair pulled up): say so and seat anyway.
+    const anyway = { ...place, allowOverCapacity: true };
+    error.append(" ", h("button", { type: "button", onclick: () => seat(party, anyway) }, "Seat anyway"));
+  }
 }
 
 export function initSeat() {

@@ -22,6 +22,13 @@ function changed() {
   for (const listener of listeners) listener();
 }
 
+// Signed out: nothing of this restaurant stays in the tab.
+export function forgetAll() {
+  store.tables.clear();
+  store.parties.clear();
+  store.waitlist = [];
+}
+
 export async function loadAll() {
   const [tables, seated] = await Promise.all([
     api("GET", "/tables"),
