@@ -270,6 +270,20 @@ try {
     await occupied(hostA, "T2").waitFor({ state: "attached", timeout: 1000 });
   });
 
+  await step("a party only a combination fits is seated at both its tables", async () => {
+    await call("POST", world.at("/table-combinations"), world.token, { name: "T4+T5", tableIds: [world.tables.T4, world.tables.T5] });
+    await call("POST", world.at("/reservations"), world.token, { guestName: "Hal Party", partySize: 9 });
+    await hostB.getByRole("button", { name: "Seat Hal Party" }).click();
+    await hostB.locator("#seat-dialog").getByRole("button", { name: "Tables T4 + T5 together (10 seats)" }).click();
+    await occupied(hostB, "T4").waitFor({ timeout: 1000 });
+    await occupied(hostB, "T5").waitFor({ timeout: 1000 });
+  });
+
+  await step("a manager removes a table", async () => {
+    await hostA.getByRole("button", { name: "Remove table T7" }).click();
+    await table(hostB, "T7").waitFor({ state: "detached", timeout: 1000 });
+  });
+
   await step("sign out", async () => {
     await hostA.getByRole("button", { name: "Sign out" }).click();
     await hostA.locator("#signin-view").waitFor({ state: "visible", timeout: 2000 });
