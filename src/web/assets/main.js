@@ -24,6 +24,8 @@ function showSignIn() {
   live?.stop();
   live = null;
   forgetAll();
+  // The next host to sign in may not be a manager.
+  if (byId("edit-floor").getAttribute("aria-pressed") === "true") toggleEditing();
   showOnly(VIEWS, ["signin-view"]);
   for (const id of ["views", "live-status", "sign-out"]) byId(id).hidden = true;
   byId("restaurant-name").textContent = "QTable";
