@@ -242,6 +242,14 @@ try {
     await turns.getByLabel(/By party size/).fill("2:60, 4:80");
     await turns.getByRole("button", { name: "Save turn times" }).click();
     await hostA.locator("#manage-note").getByText("Turn times saved.").waitFor({ timeout: 2000 });
+    const staff = hostA.locator("#staff-form");
+    await staff.getByLabel("First name").fill("Sam");
+    await staff.getByLabel("Last name").fill("Server");
+    await staff.getByLabel("Email").fill(`sam-${world.email}`);
+    await staff.getByLabel("Password").fill(PASSWORD);
+    await staff.getByRole("button", { name: "Add staff member" }).click();
+    await hostA.getByRole("button", { name: "Deactivate Sam Server" }).click();
+    await hostA.getByRole("button", { name: "Reactivate Sam Server" }).waitFor({ timeout: 2000 });
     const saved = await call("GET", world.at("/turn-times"), world.token);
     assert.deepEqual(saved.byPartySize, [{ maxPartySize: 2, minutes: 60 }, { maxPartySize: 4, minutes: 80 }]);
     await hostA.locator("#report-chart svg title").getByText(/^Covers by hour: \d+:00 \d+/).waitFor({ state: "attached", timeout: 2000 });

@@ -70,6 +70,5 @@ export function noteParty(party) {
 }
 
 export function initBook() {
-  byId("book-date").value = localDate();
   byId("book-date").addEventListener("change", loadBook);
 }

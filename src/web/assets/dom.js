@@ -19,9 +19,6 @@ export function minutesSince(isoTime, now = Date.now()) {
   return Math.max(0, Math.floor((now - Date.parse(isoTime)) / 60000));
 }
 
-export function localTime(isoTime) {
-  return new Date(isoTime).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-}
 
 // Runs `action`, showing its error (or clearing the last one) in `place`.
 // The error's code stays on `place` for a caller that offers a way out.
@@ -51,8 +48,29 @@ export function showOnly(ids, visible) {
   for (const id of ids) byId(id).hidden = !visible.includes(id);
 }
 
-// The browser's calendar date, as the API's `date` parameters take it.
-export function localDate(date = new Date()) {
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+// Dates and hours are the restaurant's, as the API's `date` parameters
+// and the day report read them (the browser's zone until it is known).
+let zone;
+
+// A zone this browser does not know leaves its own in place.
+export function useTimeZone(timeZone) {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone });
+    zone = timeZone;
+  } catch {
+    zone = undefined;
+  }
 }
+
+const inZone = (options) => new Intl.DateTimeFormat("en", { timeZone: zone, ...options });
+
+export function localDate(date = new Date()) {
+  const parts = inZone({ year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(date);
+  const part = (type) => parts.find((p) => p.type === type).value;
+  return `${part("year")}-${part("month")}-${part("day")}`;
+}
+
+export const localHour = (isoTime) => Number(inZone({ hour: "numeric", hourCycle: "h23" }).format(new Date(isoTime)));
+
+export const localTime = (isoTime) =>
+  inZone({ hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(isoTime));

@@ -3,7 +3,7 @@
 
 import { accessToken, api, current, refreshOrSignOut, restaurantPath, resume, signOut, whenSignedOut } from "./api.js";
 import { initBook, loadBook, noteParty, renderBook } from "./book.js";
-import { byId, showOnly } from "./dom.js";
+import { byId, localDate, showOnly, useTimeZone } from "./dom.js";
 import { initFloor, renderFloor, setEditing } from "./floor.js";
 import { Live } from "./live.js";
 import { initManage, loadManage, renderTableList } from "./manage.js";
@@ -38,8 +38,10 @@ async function showHostStand() {
   byId("manage-tab").hidden = !manager;
   byId("edit-floor").hidden = !manager;
   choose("floor");
-  const me = await api("GET", "").catch(() => null);
-  byId("restaurant-name").textContent = me?.name ?? "QTable";
+  const restaurant = await api("GET", "").catch(() => null);
+  byId("restaurant-name").textContent = restaurant?.name ?? "QTable";
+  useTimeZone(restaurant?.timezone);
+  byId("book-date").value = byId("report-date").value = localDate();
   live = new Live(restaurantPath("/live"), {
     token: accessToken,
     reauthenticate: refreshOrSignOut,

@@ -2,8 +2,8 @@
 // floor's edit mode), turn times, staff, and the day report with a chart of
 // covers by the hour parties sat down.
 
-import { api } from "./api.js";
-import { byId, h, localDate, onSubmit, reporting } from "./dom.js";
+import { api, current } from "./api.js";
+import { byId, h, localDate, localHour, onSubmit, reporting } from "./dom.js";
 import { store } from "./store.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -65,10 +65,22 @@ function saveTurnTimes(form) {
 async function loadStaff() {
   const staff = await report(() => api("GET", "/staff"));
   if (!staff) return;
-  byId("staff-list").replaceChildren(
-    ...staff.map((member) =>
-      h("li", {}, `${member.firstName} ${member.lastName} (${member.email}), ${member.role}${member.active ? "" : ", inactive"}`),
-    ),
+  byId("staff-list").replaceChildren(...staff.map(staffItem));
+}
+
+// Anyone but yourself can be switched off (their sessions end at once) and on again.
+function staffItem(member) {
+  const name = `${member.firstName} ${member.lastName}`;
+  const action = member.active ? "Deactivate" : "Reactivate";
+  const toggle = async () => {
+    if (await report(() => api("PUT", `/staff/${member.id}`, { active: !member.active }))) await loadStaff();
+  };
+  return h(
+    "li",
+    {},
+    `${name} (${member.email}), ${member.role}${member.active ? "" : ", inactive"} `,
+    member.id !== current().userId &&
+      h("button", { type: "button", "aria-label": `${action} ${name}`, onclick: toggle }, action),
   );
 }
 
@@ -91,7 +103,7 @@ async function loadReport() {
 function coversByHour(parties) {
   const covers = new Array(24).fill(0);
   for (const party of parties) {
-    if (SAT.has(party.status) && party.seatedTime) covers[new Date(party.seatedTime).getHours()] += party.partySize;
+    if (SAT.has(party.status) && party.seatedTime) covers[localHour(party.seatedTime)] += party.partySize;
   }
   return covers;
 }
@@ -130,6 +142,5 @@ export function initManage() {
     byId("staff-form").reset();
     loadStaff();
   });
-  byId("report-date").value = localDate();
   byId("report-date").addEventListener("change", loadReport);
 }
