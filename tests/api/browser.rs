@@ -91,7 +91,7 @@ fn target_dir() -> PathBuf {
 }
 
 #[tokio::test]
-async fn two_hosts_follow_each_other_live_in_real_chromium() {
+async fn two_hosts_run_the_host_stand_together_in_real_chromium() {
     let tools = BrowserTools::find();
     let app = TestApp::spawn().await;
     let artifacts = target_dir().join("browser-artifacts");

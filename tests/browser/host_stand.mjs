@@ -136,6 +136,21 @@ try {
     assert.equal(await hostA.evaluate(() => localStorage.length), 0, "nothing in localStorage");
   });
 
+  await step("a new restaurant registers from the page", async () => {
+    const page = await hostPage(browser, "newcomer");
+    await page.goto(`${base}/app`);
+    const form = page.locator("#register-form");
+    await form.getByLabel("Restaurant name").fill("Le Nouveau");
+    await form.getByLabel("Your first name").fill("Nina");
+    await form.getByLabel("Email").fill(`new-${world.email}`);
+    await form.getByLabel(/^Password/).fill(PASSWORD);
+    await form.getByRole("button", { name: "Register" }).click();
+    await page.locator('#live-status[data-state="live"]').waitFor({ timeout: 5000 });
+    await page.locator("#restaurant-name").getByText("Le Nouveau").waitFor({ timeout: 2000 });
+    await page.locator("#floor").getByText("No tables yet.").waitFor({ timeout: 2000 });
+    await page.context().close();
+  });
+
   await step("the floor shows every table", async () => {
     for (const [number, capacity] of TABLES) {
       await table(hostA, number).waitFor({ timeout: 2000 });
