@@ -32,6 +32,7 @@ macro_rules! asset {
 
 const JS: &str = "text/javascript; charset=utf-8";
 
+/// The page first: `/app` itself serves it.
 const ASSETS: &[Asset] = &[
     asset!("index.html", "text/html; charset=utf-8"),
     asset!("app.css", "text/css; charset=utf-8"),
@@ -68,8 +69,8 @@ async fn file(AppPath(name): AppPath<String>, headers: HeaderMap) -> Response {
 }
 
 /// The asset with the headers that keep the page to its own origin. Assets
-/// are revalidated on every load, so a new binary's page is never mixed with
-/// an old one's modules.
+/// are fetched afresh on every load (they are small), so a new binary's page
+/// is never mixed with an old one's modules.
 fn serve(asset: &Asset, headers: &HeaderMap) -> Response {
     let policy = content_security_policy(headers.get(header::HOST));
     (
