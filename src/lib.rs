@@ -2,7 +2,7 @@
 //! Layers (docs/architecture.md): a bottom layer that names no domain
 //! (config, db, role, tokens, password, event, tenant, journal, error, http,
 //! metrics, state), the domains above it, `floor` for what spans tables and
-//! reservations, and `startup` assembling it all.
+//! reservations, `web` (the host stand's page), and `startup` assembling it all.
 
 // The bottom layer.
 pub mod config;
@@ -37,3 +37,4 @@ pub mod floor;
 pub mod docs;
 pub mod health;
 pub mod startup;
+pub mod web;

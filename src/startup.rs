@@ -39,6 +39,7 @@ use crate::{
     state::AppState,
     tables,
     tokens::TokenKeys,
+    web,
 };
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -167,12 +168,14 @@ fn tune_socket(stream: &mut tokio::net::TcpStream) {
     let _ = socket2::SockRef::from(&*stream).set_send_buffer_size(SOCKET_SEND_BUFFER);
 }
 
-/// The whole HTTP surface: every domain router, the docs, fallbacks and layers.
+/// The whole HTTP surface: every domain router, the docs, the host stand's
+/// page (outside the OpenAPI document), fallbacks and layers.
 /// The live socket subscribes through `hub`, its own domain's handle.
 pub fn router(state: AppState, hub: live::Hub) -> Router {
     let (api_routes, api) = api();
     let routes = api_routes
         .merge(docs::viewers(api))
+        .merge(web::router())
         .layer(axum::Extension(hub));
     layered(routes, state)
 }
