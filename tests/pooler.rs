@@ -17,7 +17,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use helpers::{TestApp, postgres, test_config, ws::connect};
+use helpers::{TestApp, postgres, test_config, tools, ws::connect};
 use qtable::{
     config::{Pooler, Secret},
     db::Database,
@@ -62,7 +62,7 @@ impl PgBouncer {
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
-            .expect("starting pgbouncer (apt-get install pgbouncer)");
+            .expect("starting pgbouncer");
         let bouncer = PgBouncer { child, port, dir };
         bouncer.wait_until_listening();
         bouncer
@@ -97,12 +97,16 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// Debian puts it in /usr/sbin, which a normal user's PATH may lack.
 fn pgbouncer_binary() -> &'static Path {
-    ["/usr/sbin/pgbouncer", "/usr/bin/pgbouncer"]
-        .iter()
-        .map(Path::new)
-        .find(|path| path.exists())
-        .expect("pgbouncer is not installed: apt-get install pgbouncer")
+    let find = || {
+        ["/usr/sbin/pgbouncer", "/usr/bin/pgbouncer"]
+            .iter()
+            .map(Path::new)
+            .find(|path| path.exists())
+    };
+    tools::ensure("pgbouncer", || find().is_some());
+    find().expect("pgbouncer")
 }
 
 /// PgBouncer refuses to run as root: as root, run it as `postgres`, which

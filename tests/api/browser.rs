@@ -1,7 +1,7 @@
 //! The host stand at `/app`: its headers over HTTP, and the page itself in
 //! real Chromium (tests/browser/host_stand.mjs, driven by playwright-core)
-//! against this test's server and database. `scripts/browser-tools` installs
-//! the browser and the driver; without them the browser test fails saying so.
+//! against this test's server and database. `scripts/test-tools` installs
+//! the browser and the driver when they are missing.
 
 use std::{
     path::{Path, PathBuf},
@@ -9,10 +9,10 @@ use std::{
     time::Duration,
 };
 
-use crate::helpers::TestApp;
-
-const INSTALL_HINT: &str = "run scripts/browser-tools (it does `apt-get install chromium` and \
-     `npm install playwright-core` into target/browser-tools)";
+use crate::helpers::{
+    TestApp,
+    tools::{ensure, on_path, target_dir},
+};
 
 #[tokio::test]
 async fn the_host_stand_page_and_its_assets_are_served_with_a_strict_policy() {
@@ -48,7 +48,8 @@ async fn the_host_stand_page_and_its_assets_are_served_with_a_strict_policy() {
     );
 }
 
-/// Where the tools are: Debian's chromium and the playwright-core package.
+/// Where the tools are: Debian's chromium and the playwright-core package
+/// (installed by `scripts/test-tools` when missing).
 struct BrowserTools {
     chromium: PathBuf,
     playwright: PathBuf,
@@ -56,38 +57,18 @@ struct BrowserTools {
 
 impl BrowserTools {
     fn find() -> Self {
-        let chromium = PathBuf::from("/usr/bin/chromium");
-        let playwright = target_dir().join("browser-tools/node_modules/playwright-core");
-        let node = std::process::Command::new("node").arg("--version").output();
-        assert!(
-            node.is_ok_and(|o| o.status.success()),
-            "node is missing: {INSTALL_HINT}"
-        );
-        assert!(
-            chromium.exists(),
-            "{} is missing: {INSTALL_HINT}",
-            chromium.display()
-        );
-        assert!(
-            playwright.join("index.mjs").exists(),
-            "{} is missing: {INSTALL_HINT}",
-            playwright.display()
-        );
-        Self {
-            chromium,
-            playwright,
-        }
+        let tools = BrowserTools {
+            chromium: PathBuf::from("/usr/bin/chromium"),
+            playwright: target_dir().join("browser-tools/node_modules/playwright-core"),
+        };
+        let present = || {
+            on_path("node")
+                && tools.chromium.exists()
+                && tools.playwright.join("index.mjs").exists()
+        };
+        ensure("Chromium, Node.js or playwright-core", present);
+        tools
     }
-}
-
-/// The build's target folder (`CARGO_TARGET_DIR` included): this test binary
-/// runs from `<target>/debug/deps/`.
-fn target_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("the test binary's path");
-    exe.ancestors()
-        .nth(3)
-        .expect("<target>/debug/deps")
-        .to_path_buf()
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@ mod endpoints;
 mod json;
 pub mod postgres;
 pub mod redis;
+pub mod tools;
 pub mod ws;
 
 pub use json::{assert_keys, assert_wire_timestamp, id, json_of, strings};

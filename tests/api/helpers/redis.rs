@@ -33,6 +33,7 @@ impl RedisServer {
 
     /// (Re)starts the server on the same port.
     pub fn restart(&mut self) {
+        super::tools::ensure("redis-server", || super::tools::on_path("redis-server"));
         let child = Command::new("redis-server")
             .args([
                 "--port",
@@ -47,7 +48,7 @@ impl RedisServer {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .expect("redis-server must be installed (apt-get install redis-server)");
+            .expect("starting redis-server");
         self.child = Some(child);
         self.wait_until_accepting();
     }
