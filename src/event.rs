@@ -82,6 +82,10 @@ pub struct Event {
     pub restaurant_id: Uuid,
     /// Rises by one per event within a restaurant, with no gaps.
     pub seq: i64,
+    /// The journal action that made it (`reservation.create`), for
+    /// translations of the log (`/realtime`); never on the native wire.
+    #[serde(skip)]
+    pub action: Option<String>,
 }
 
 impl Event {
