@@ -27,6 +27,9 @@ pub enum EventKind {
     TableCombinationUpdate,
     TableCombinationDelete,
     ServerAssignmentsUpdate,
+    /// Several changes committed as one (the app-as-it-grew's batch-update):
+    /// `data` lists them, `{"affected_entities": ["guest-<id>", "table-<id>"]}`.
+    BatchComplete,
 }
 
 impl EventKind {
@@ -45,6 +48,7 @@ impl EventKind {
             Self::TableCombinationUpdate => "table_combination_update",
             Self::TableCombinationDelete => "table_combination_delete",
             Self::ServerAssignmentsUpdate => "server_assignments_update",
+            Self::BatchComplete => "batch_complete",
         }
     }
 

@@ -75,22 +75,23 @@ pub async fn live(
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> ApiResult<Response> {
     let token = query.token.as_deref();
-    let user = authenticate(&state, &headers, token, restaurant_id).await?;
+    let user = authenticate(&state, &headers, token, Some(restaurant_id)).await?;
     accept(state, hub, user, upgrade, query.since, Arc::new(Native))
 }
 
 /// Checks a socket's handshake: the token (`Authorization: Bearer`, else
-/// `token`) and its session, for `restaurant_id`.
+/// `token`) and its session, for `restaurant_id` (default: the token's).
 pub async fn authenticate(
     state: &AppState,
     headers: &HeaderMap,
     token: Option<&str>,
-    restaurant_id: Uuid,
+    restaurant_id: Option<Uuid>,
 ) -> ApiResult<AuthUser> {
     let token = bearer_token(headers)
         .or(token)
         .ok_or(ApiError::Unauthorized("missing token"))?;
     let user = AuthUser::from_token(state, token)?;
+    let restaurant_id = restaurant_id.unwrap_or(user.claims.rid);
     // Opening the tenant transaction checks the session; nothing else to do in it.
     user.open(state, restaurant_id).await?.end_read();
     Ok(user)
