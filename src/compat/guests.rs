@@ -44,14 +44,6 @@ pub async fn read(tenant: &mut Tenant, state: &AppState, id: Uuid) -> ApiResult<
     Ok(GuestResponse::of(row, clock(state)))
 }
 
-/// Stores the visit's special requests when the app sent some.
-async fn keep_requests(tenant: &mut Tenant, id: Uuid, requests: Option<&str>) -> ApiResult<()> {
-    match requests {
-        Some(text) => queries::set_special_requests(tenant.tx(), id, text).await,
-        None => Ok(()),
-    }
-}
-
 fn check_date(query: &GuestQuery) -> Result<(), FieldError> {
     match query.date {
         Some(date) if !(1..=9999).contains(&date.year()) => Err(FieldError::query(
@@ -108,12 +100,8 @@ pub async fn create_guest(
     if let (Some(profile), Some(fields)) = (visit.guest_profile_id, request.body.profile_fields()) {
         guest_profiles::amend(&mut tenant, profile, &fields).await?;
     }
-    keep_requests(
-        &mut tenant,
-        visit.id,
-        request.body.special_requests.as_deref(),
-    )
-    .await?;
+    let requests = request.body.special_requests.as_deref();
+    queries::set_arrival(tenant.tx(), visit.id, requests).await?;
     let answer = Tagged::created(read(&mut tenant, &state, visit.id).await?);
     request.remember(tenant.tx(), &answer).await?;
     tenant.commit(&state).await?;
@@ -166,7 +154,8 @@ pub async fn update_guest(
         change.notes.as_deref(),
     )?;
     floor::change_locked(&mut tenant, &current, &change).await?;
-    keep_requests(&mut tenant, current.id, body.special_requests.as_deref()).await?;
+    let requests = body.special_requests.as_deref();
+    queries::set_special_requests(tenant.tx(), current.id, requests).await?;
     let guest = read(&mut tenant, &state, current.id).await?;
     tenant.commit(&state).await?;
     Ok(Tagged::ok(guest))

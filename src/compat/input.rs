@@ -52,23 +52,25 @@ pub struct CreateGuest {
     pub finished_time: Option<WireTime>,
 }
 
-/// The contact the visit links its guest profile by: the phone, else the email.
+/// The contact the visit links its guest profile by: the email (never
+/// ambiguous), else the phone.
 fn contact(phone: Option<&str>, email: Option<&str>) -> Option<String> {
-    phone
-        .or(email)
+    [email, phone]
+        .into_iter()
+        .flatten()
         .map(str::trim)
-        .filter(|c| !c.is_empty())
+        .find(|c| !c.is_empty())
         .map(str::to_owned)
 }
 
 impl CreateGuest {
-    /// What the linked profile keeps, if anything: the email beside a
-    /// phone that linked it, and the dietary restrictions.
+    /// What the linked profile keeps, if anything: the phone beside the
+    /// email that linked it, and the dietary restrictions.
     pub fn profile_fields(&self) -> Option<ProfileFields> {
-        let email = self.phone.as_ref().and(self.email.clone());
+        let phone = self.email.as_ref().and(self.phone.clone());
         let dietary_restrictions = self.dietary_restrictions.clone();
-        (email.is_some() || dietary_restrictions.is_some()).then(|| ProfileFields {
-            email,
+        (phone.is_some() || dietary_restrictions.is_some()).then(|| ProfileFields {
+            phone,
             dietary_restrictions,
             ..ProfileFields::default()
         })

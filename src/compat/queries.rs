@@ -52,7 +52,12 @@ statements! {
     TABLES_DELETED_SINCE = "select entity_id from events
          where restaurant_id = $2 and type = 'table_delete' and created_at > $1
          order by seq";
-    SET_SPECIAL_REQUESTS = "update reservations set special_requests = $2 where id = $1";
+    /// A new guest's special requests, and its check-in: a walk-in on this
+    /// surface is checked in as it joins the queue.
+    SET_ARRIVAL = "update reservations set special_requests = $2,
+         check_in_time = coalesce(check_in_time, created_at)
+         where id = $1";
+    SET_SPECIAL_REQUESTS = "update reservations set special_requests = coalesce($2, special_requests) where id = $1";
 }
 
 pub async fn select_guests(
@@ -103,9 +108,27 @@ pub async fn select_tables_deleted_since(
         .await?)
 }
 
-/// Part of the write that made or changed the visit (no new version).
-pub async fn set_special_requests(tx: &mut TenantTx, id: Uuid, requests: &str) -> ApiResult<()> {
-    sqlx::query(SET_SPECIAL_REQUESTS)
+/// Part of the write that made the visit (no new version).
+pub async fn set_arrival(tx: &mut TenantTx, id: Uuid, requests: Option<&str>) -> ApiResult<()> {
+    run_on_visit(tx, SET_ARRIVAL, id, requests).await
+}
+
+/// Part of the write that changed the visit (no new version).
+pub async fn set_special_requests(
+    tx: &mut TenantTx,
+    id: Uuid,
+    requests: Option<&str>,
+) -> ApiResult<()> {
+    run_on_visit(tx, SET_SPECIAL_REQUESTS, id, requests).await
+}
+
+async fn run_on_visit(
+    tx: &mut TenantTx,
+    statement: &'static str,
+    id: Uuid,
+    requests: Option<&str>,
+) -> ApiResult<()> {
+    sqlx::query(statement)
         .bind(id)
         .bind(requests)
         .execute(tx.conn())

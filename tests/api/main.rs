@@ -6,6 +6,8 @@ mod helpers;
 mod auth;
 mod combinations;
 mod compat;
+mod compat_flows;
+mod compat_surface;
 mod day_report;
 mod docs;
 mod errors;

@@ -1,0 +1,260 @@
+//! The rest of the app-as-it-grew surface: guest statuses in any spelling,
+//! the seating rules through `PUT …/guests`, delete, clear by `POST`, bulk
+//! table updates, `/updates`, the `/realtime` handshake and replay, and the
+//! time-format setting.
+
+use reqwest::Method;
+use serde_json::json;
+
+use qtable::config::CompatTimeFormat;
+
+use crate::{
+    compat_flows::{assert_guest, assert_python_time, assert_table, realtime, walk_in},
+    helpers::{TestApp, assert_keys, assert_wire_timestamp, id, test_config, ws::connect_realtime},
+};
+
+#[tokio::test]
+async fn statuses_are_read_in_any_spelling_and_answered_in_title_case() {
+    let app = TestApp::spawn().await;
+    let owner = app.register().await;
+    let late = json!({"firstName": "Bo", "partySize": 2, "status": "runningLate"});
+    let arrived = json!({"first_name": "Cy", "party_size": 2, "status": "Arrived"});
+
+    let late = app.post_guest(&owner, &late).await;
+    let arrived = app.post_guest(&owner, &arrived).await;
+    let filtered = app
+        .get_guests(&owner, "status=Running%20Late")
+        .await
+        .expect_200();
+    let no_show = app
+        .put_guest(&owner, id(&arrived.body), &json!({"status": "No Show"}))
+        .await;
+
+    assert_eq!(late.status_and("status"), (201, &json!("Running Late")));
+    assert_eq!(arrived.status_and("status"), (201, &json!("Arrived")));
+    assert_eq!(filtered.as_array().unwrap().len(), 1);
+    assert_eq!(filtered[0]["id"], late.body["id"]);
+    assert_eq!(no_show.status_and("status"), (200, &json!("No Show")));
+    assert_guest(&no_show.body);
+}
+
+#[tokio::test]
+async fn a_waitlist_guest_with_a_table_or_time_is_400() {
+    let app = TestApp::spawn().await;
+    let owner = app.register().await;
+    let table = app.create_table(&owner, "T1", 4).await;
+
+    let placed = json!({"first_name": "Bo", "party_size": 2, "table_id": id(&table)});
+    let timed = json!({"first_name": "Bo", "party_size": 2, "status": "Waitlist",
+        "reservation_time": "2026-12-24T19:00:00"});
+
+    assert_eq!(app.post_guest(&owner, &placed).await.status, 400);
+    assert_eq!(app.post_guest(&owner, &timed).await.status, 400);
+    assert_eq!(app.get_guests(&owner, "").await.expect_200(), json!([]));
+}
+
+#[tokio::test]
+async fn seating_through_put_takes_the_table_and_another_party_there_is_409() {
+    let app = TestApp::spawn().await;
+    let owner = app.register().await;
+    let table = app.create_table(&owner, "T1", 4).await;
+    let first = app.post_guest(&owner, &walk_in()).await.body;
+    let second = app
+        .post_guest(&owner, &json!({"first_name": "Bo", "party_size": 2}))
+        .await
+        .body;
+    let seat = json!({"status": "Seated", "table_id": id(&table)});
+
+    let seated = app.put_guest(&owner, id(&first), &seat).await;
+    let refused = app.put_guest(&owner, id(&second), &seat).await;
+
+    assert_eq!(seated.status_and("tableId"), (200, &table["id"]));
+    assert_python_time(&seated.body["seatedTime"]);
+    assert_eq!(refused.status_and("code"), (409, &json!("table_occupied")));
+    let still = app.get_guest(&owner, id(&second)).await.body;
+    assert_eq!(
+        still["status"], "Waitlist",
+        "the other party is not sent anywhere"
+    );
+}
+
+#[tokio::test]
+async fn delete_cancels_the_visit_frees_its_table_and_it_is_no_longer_listed() {
+    let app = TestApp::spawn().await;
+    let (_, manager, _) = app.team().await;
+    let table = app.create_table(&manager, "T1", 4).await;
+    let guest = app.post_guest(&manager, &walk_in()).await.body;
+    let seat = json!({"status": "seated", "tableId": id(&table)});
+    assert_eq!(app.put_guest(&manager, id(&guest), &seat).await.status, 200);
+
+    let deleted = app.delete_guest(&manager, id(&guest)).await;
+
+    assert_eq!(deleted.status, 200);
+    assert_eq!(
+        deleted.body,
+        json!({"success": true, "message": "Guest deleted successfully"})
+    );
+    assert_eq!(app.get_guests(&manager, "").await.expect_200(), json!([]));
+    let cancelled = app
+        .get_guests(&manager, "status=Cancelled")
+        .await
+        .expect_200();
+    assert_eq!(cancelled[0]["id"], guest["id"]);
+    let freed = app.get_table(&manager, id(&table)).await.body;
+    assert_eq!(freed["currentGuestId"], json!(null));
+}
+
+#[tokio::test]
+async fn clear_by_post_frees_an_empty_table_and_leaves_out_the_guest() {
+    let app = TestApp::spawn().await;
+    let owner = app.register().await;
+    let table = app.create_table(&owner, "T1", 4).await;
+    let out = json!({"status": "outOfService"});
+    assert_eq!(app.put_table(&owner, id(&table), &out).await.status, 200);
+
+    let cleared = app
+        .clear_table(&owner, Method::POST, id(&table))
+        .await
+        .expect_200();
+
+    assert_keys(&cleared, &["message", "success", "table"]);
+    assert_table(&cleared["table"]);
+    assert_eq!(cleared["table"]["status"], "available");
+}
+
+#[tokio::test]
+async fn bulk_table_updates_apply_all_or_none() {
+    let app = TestApp::spawn().await;
+    let owner = app.register().await;
+    let (a, b) = (
+        app.create_table(&owner, "T1", 4).await,
+        app.create_table(&owner, "T2", 4).await,
+    );
+    let good = json!([{"id": id(&a), "status": "reserved"}, {"id": id(&b), "capacity": 6}]);
+    let bad =
+        json!([{"id": id(&a), "status": "available"}, {"id": uuid::Uuid::new_v4(), "capacity": 2}]);
+
+    let applied = app.bulk_tables(&owner, &good).await.expect_200();
+    let refused = app.bulk_tables(&owner, &bad).await;
+
+    assert_table(&applied[0]);
+    assert_eq!(
+        (&applied[0]["status"], &applied[1]["capacity"]),
+        (&json!("reserved"), &json!(6))
+    );
+    assert_eq!(refused.status, 404);
+    assert_eq!(
+        app.get_table(&owner, id(&a)).await.body["status"],
+        "reserved"
+    );
+}
+
+#[tokio::test]
+async fn updates_list_what_changed_since_with_the_deleted_ones() {
+    let app = TestApp::spawn().await;
+    let owner = app.register().await;
+    let gone = app.create_table(&owner, "T9", 2).await;
+    let guest = app.post_guest(&owner, &walk_in()).await.body;
+    assert_eq!(app.delete_table(&owner, id(&gone)).await.status, 204);
+    let rid = &owner.restaurant_id;
+
+    let updates = app
+        .get_dashboard(
+            &owner,
+            &format!("/api/v1/dashboard/{rid}/updates?since=2026-01-01T00:00:00"),
+        )
+        .await
+        .expect_200();
+
+    assert_keys(
+        &updates,
+        &[
+            "deletedGuests",
+            "deletedTables",
+            "guestUpdates",
+            "tableUpdates",
+            "timestamp",
+        ],
+    );
+    assert_keys(
+        &updates["guestUpdates"][0],
+        &["action", "data", "id", "lastUpdated"],
+    );
+    assert_eq!(
+        (
+            &updates["guestUpdates"][0]["id"],
+            &updates["guestUpdates"][0]["action"]
+        ),
+        (&guest["id"], &json!("updated"))
+    );
+    assert_eq!(updates["deletedTables"], json!([id(&gone)]));
+    assert_eq!(updates["deletedGuests"], json!([]));
+    assert_python_time(&updates["timestamp"]);
+}
+
+#[tokio::test]
+async fn realtime_without_a_token_is_401_and_with_another_restaurants_is_403() {
+    let app = TestApp::spawn().await;
+    let a = app.register().await;
+    let b = app.register().await;
+
+    let anonymous =
+        connect_realtime(app.port, &format!("?restaurant_id={}", a.restaurant_id), "").await;
+    let foreign = connect_realtime(
+        app.port,
+        &format!("?restaurant_id={}", a.restaurant_id),
+        &b.token,
+    )
+    .await;
+    let own_by_header = connect_realtime(app.port, "", &b.token).await;
+
+    assert_eq!(anonymous.err(), Some(401));
+    assert_eq!(foreign.err(), Some(403));
+    assert!(
+        own_by_header.is_ok(),
+        "the token's own restaurant by default"
+    );
+}
+
+#[tokio::test]
+async fn realtime_replays_after_since_and_passes_over_kinds_it_does_not_know() {
+    let app = TestApp::spawn().await;
+    let owner = app.register().await;
+    let profile = json!({"firstName": "Dee", "phone": "+15550001111"});
+    app.create_guest_profile(&owner, &profile).await;
+    let guest = app.post_guest(&owner, &walk_in()).await.body;
+    let mut socket = realtime(&app, &owner, "&since=0").await;
+    let mut ping = realtime(&app, &owner, "").await;
+
+    assert_eq!(socket.next_json().await["type"], "restaurant_connect");
+    let first = socket.next_json().await;
+    ping.next_json().await;
+    ping.send_json(&json!({"type": "ping"})).await;
+    let pong = ping.next_json().await;
+
+    assert_eq!(
+        (&first["type"], &first["guest_id"]),
+        (&json!("guest_created"), &guest["id"])
+    );
+    assert!(
+        first["seq"].as_i64().unwrap() > 1,
+        "the profile's event was passed over"
+    );
+    assert_keys(&pong, &["timestamp", "type"]);
+    assert_eq!(pong["type"], "pong");
+}
+
+#[tokio::test]
+async fn the_seed_time_format_setting_writes_seed_timestamps_on_this_surface() {
+    let mut config = test_config();
+    config.compat_time_format = CompatTimeFormat::Seed;
+    let app = TestApp::spawn_with(config).await;
+    let owner = app.register().await;
+
+    let guest = app.post_guest(&owner, &walk_in()).await.body;
+    let mut socket = realtime(&app, &owner, "").await;
+
+    assert_wire_timestamp(&guest["createdAt"]);
+    assert_wire_timestamp(&guest["checkInTime"]);
+    assert_wire_timestamp(&socket.next_json().await["timestamp"]);
+}
