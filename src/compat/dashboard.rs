@@ -154,11 +154,11 @@ async fn dashboard(
     tenant.end_read();
     let statuses: Vec<GuestStatus> = rows
         .iter()
-        .filter_map(|r| GuestStatus::of(r.status))
+        .filter_map(|r| GuestStatus::of(r.visit.status))
         .collect();
     let stats = stats(&statuses, &tables);
     let changed = |at: WireTime| since.is_none_or(|since| at > since);
-    let guests = rows.into_iter().filter(|r| changed(r.updated_at));
+    let guests = rows.into_iter().filter(|r| changed(r.visit.updated_at));
     let tables = tables.iter().filter(|t| changed(t.updated_at));
     Ok(Dashboard {
         guests: guests.map(|r| GuestResponse::of(r, clock).into()).collect(),

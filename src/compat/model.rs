@@ -10,8 +10,8 @@ use uuid::Uuid;
 use super::time::Clock;
 use crate::{
     guest_profiles::model::split_name,
-    http::{Versioned, time::WireTime},
-    reservations::model::ReservationStatus,
+    http::Versioned,
+    reservations::model::{Reservation, ReservationStatus},
     tables::model::{Position, Table, TableShape, TableStatus},
 };
 
@@ -98,21 +98,9 @@ impl GuestStatus {
 /// A visit with its profile's fields, as `queries` reads it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct GuestRow {
-    pub id: Uuid,
-    pub guest_name: String,
-    pub party_size: i32,
-    pub status: ReservationStatus,
-    pub reservation_time: Option<WireTime>,
-    pub check_in_time: Option<WireTime>,
-    pub seated_time: Option<WireTime>,
-    pub finished_time: Option<WireTime>,
-    pub assigned_table_id: Option<Uuid>,
-    pub contact_info: Option<String>,
-    pub notes: Option<String>,
+    #[sqlx(flatten)]
+    pub visit: Reservation,
     pub special_requests: Option<String>,
-    pub created_at: WireTime,
-    pub updated_at: WireTime,
-    pub version: i32,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub email: Option<String>,
@@ -179,37 +167,41 @@ pub struct GuestResponse {
 
 impl GuestResponse {
     pub fn of(row: GuestRow, clock: Clock) -> Self {
+        let visit = row.visit;
         let (first_name, last_name) = names(
-            &row.guest_name,
+            &visit.guest_name,
             (row.first_name.as_deref(), row.last_name.as_deref()),
         );
-        let (phone, email) = match (&row.first_name, contact_parts(row.contact_info.as_deref())) {
+        let (phone, email) = match (
+            &row.first_name,
+            contact_parts(visit.contact_info.as_deref()),
+        ) {
             // A linked visit: the profile's contacts.
             (Some(_), _) => (row.phone, row.email),
             (None, parts) => parts,
         };
         Self {
-            id: row.id,
+            id: visit.id,
             name: full_name(&first_name, &last_name),
             first_name,
             last_name,
             email,
             phone,
             total_visits: row.visit_count.unwrap_or(0),
-            notes: row.notes,
+            notes: visit.notes,
             dietary_restrictions: row.dietary_restrictions.unwrap_or_default(),
             special_requests: row.special_requests,
-            party_size: row.party_size,
+            party_size: visit.party_size,
             // The rows of this surface are never `confirmed` (queries::GUESTS).
-            status: GuestStatus::of(row.status).unwrap_or(GuestStatus::Waitlist),
-            table_id: row.assigned_table_id,
-            reservation_time: clock.http_opt(row.reservation_time),
-            check_in_time: clock.http_opt(row.check_in_time),
-            seated_time: clock.http_opt(row.seated_time),
-            finished_time: clock.http_opt(row.finished_time),
-            created_at: clock.http(row.created_at.0),
-            last_updated: clock.http(row.updated_at.0),
-            version: row.version,
+            status: GuestStatus::of(visit.status).unwrap_or(GuestStatus::Waitlist),
+            table_id: visit.assigned_table_id,
+            reservation_time: clock.http_opt(visit.reservation_time),
+            check_in_time: clock.http_opt(visit.check_in_time),
+            seated_time: clock.http_opt(visit.seated_time),
+            finished_time: clock.http_opt(visit.finished_time),
+            created_at: clock.http(visit.created_at.0),
+            last_updated: clock.http(visit.updated_at.0),
+            version: visit.version,
         }
     }
 }

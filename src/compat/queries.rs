@@ -10,18 +10,22 @@ use crate::{
     db::{TenantTx, statements},
     error::{ApiError, ApiResult},
     http::time::WireTime,
-    reservations::model::ReservationStatus,
+    reservations::model::{ReservationStatus, reservation_columns},
 };
 
-/// A visit and its profile's fields, in `GuestRow`'s order.
+/// A visit (as every statement reads a `Reservation`), its special
+/// requests and its profile's fields, in `GuestRow`'s order.
 macro_rules! guest_columns {
     () => {
-        "select r.id, r.guest_name, r.party_size, r.status, r.reservation_time, r.check_in_time, \
-         r.seated_time, r.finished_time, r.assigned_table_id, r.contact_info, r.notes, \
-         r.special_requests, r.created_at, r.updated_at, r.version, \
-         g.first_name, g.last_name, g.email, g.phone, g.visit_count, g.dietary_restrictions \
-         from reservations r left join guest_profiles g on g.id = r.guest_profile_id \
-         where (r.reservation_time is null or r.status <> 'confirmed')"
+        concat!(
+            "select ",
+            reservation_columns!(),
+            ", special_requests, p.first_name, p.last_name, p.email, p.phone, p.visit_count, \
+             p.dietary_restrictions \
+             from reservations r left join lateral (select first_name, last_name, email, phone, \
+             visit_count, dietary_restrictions from guest_profiles g where g.id = r.guest_profile_id) p on true \
+             where (r.reservation_time is null or r.status <> 'confirmed')"
+        )
     };
 }
 

@@ -7,7 +7,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    Account, TestApp, assert_keys, id,
+    Account, TABLE_KEYS, TestApp, assert_keys, id,
     ws::{LiveClient, connect, connect_realtime},
 };
 
@@ -33,17 +33,13 @@ pub const GUEST_KEYS: [&str; 19] = [
     "totalVisits",
 ];
 
-pub const TABLE_KEYS: [&str; 10] = [
-    "capacity",
-    "createdAt",
-    "currentGuestId",
-    "id",
-    "lastUpdated",
-    "position",
-    "section",
-    "shape",
-    "status",
-    "tableNumber",
+/// A batch-update's answer, applied or not.
+const BATCH_KEYS: [&str; 5] = [
+    "errors",
+    "success",
+    "timestamp",
+    "updated_guests",
+    "updated_tables",
 ];
 
 const GUEST_DATA_KEYS: [&str; 10] = [
@@ -222,16 +218,7 @@ async fn a_walk_in_is_listed_announced_seated_by_one_batch_and_its_table_cleared
         .batch_update(&owner, &seat_batch(id(guest), id(&table)))
         .await
         .expect_200();
-    assert_keys(
-        &seated,
-        &[
-            "errors",
-            "success",
-            "timestamp",
-            "updated_guests",
-            "updated_tables",
-        ],
-    );
+    assert_keys(&seated, &BATCH_KEYS);
     assert_eq!(
         (&seated["success"], &seated["errors"]),
         (&json!(true), &json!(null))
@@ -412,16 +399,7 @@ async fn a_batch_with_one_bad_item_changes_nothing_and_says_which() {
 
     let failed = app.batch_update(&owner, &batch).await.expect_200();
 
-    assert_keys(
-        &failed,
-        &[
-            "errors",
-            "success",
-            "timestamp",
-            "updated_guests",
-            "updated_tables",
-        ],
-    );
+    assert_keys(&failed, &BATCH_KEYS);
     assert_eq!(
         (
             &failed["success"],
