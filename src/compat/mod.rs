@@ -14,6 +14,7 @@ mod input;
 pub mod model;
 mod queries;
 mod realtime;
+mod sync;
 mod tables;
 mod time;
 mod updates;
@@ -47,5 +48,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(dashboard::restaurant_dashboard))
         .routes(routes!(dashboard::v1_dashboard))
         .routes(routes!(updates::list_updates))
+        .routes(routes!(sync::full_sync))
+        .routes(routes!(sync::delta_sync))
         .routes(routes!(realtime::realtime))
 }

@@ -258,3 +258,93 @@ async fn the_seed_time_format_setting_writes_seed_timestamps_on_this_surface() {
     assert_wire_timestamp(&guest["checkInTime"]);
     assert_wire_timestamp(&socket.next_json().await["timestamp"]);
 }
+
+#[tokio::test]
+async fn the_sync_reads_answer_the_python_sync_formats() {
+    let app = TestApp::spawn().await;
+    let owner = app.register().await;
+    let table = app.create_table(&owner, "12", 4).await;
+    let guest = app.post_guest(&owner, &walk_in()).await.body;
+    let rid = &owner.restaurant_id;
+
+    let full = app
+        .get_dashboard(&owner, &format!("/api/sync/full?restaurant_id={rid}"))
+        .await
+        .expect_200();
+    let since = "2026-01-01T00:00:00";
+    let delta_path = format!("/api/sync/delta?restaurant_id={rid}&since={since}&limit=1");
+    let delta = app.get_dashboard(&owner, &delta_path).await.expect_200();
+
+    assert_keys(
+        &full,
+        &[
+            "guests",
+            "restaurant_id",
+            "tables",
+            "timestamp",
+            "total_guests",
+            "total_tables",
+        ],
+    );
+    assert_eq!(
+        (&full["total_guests"], &full["total_tables"]),
+        (&json!(1), &json!(1))
+    );
+    assert_keys(
+        &full["guests"][0],
+        &[
+            "arrivalTime",
+            "email",
+            "id",
+            "isWalkIn",
+            "name",
+            "notes",
+            "partySize",
+            "phoneNumber",
+            "status",
+            "tableId",
+            "waitTime",
+        ],
+    );
+    assert_eq!(
+        (&full["guests"][0]["id"], &full["guests"][0]["status"]),
+        (&guest["id"], &json!("waiting"))
+    );
+    assert_eq!(full["guests"][0]["isWalkIn"], true);
+    assert_keys(
+        &full["tables"][0],
+        &[
+            "capacity",
+            "currentGuestId",
+            "id",
+            "number",
+            "position",
+            "status",
+        ],
+    );
+    assert_eq!(
+        (&full["tables"][0]["id"], &full["tables"][0]["number"]),
+        (&table["id"], &json!(12))
+    );
+    assert_keys(
+        &delta,
+        &[
+            "changes",
+            "current_timestamp",
+            "has_more",
+            "since_timestamp",
+        ],
+    );
+    assert_eq!(
+        (
+            delta["changes"].as_array().unwrap().len(),
+            &delta["has_more"]
+        ),
+        (1, &json!(true))
+    );
+    assert_keys(
+        &delta["changes"][0],
+        &["action", "data", "entity_id", "entity_type", "timestamp"],
+    );
+    assert_eq!(delta["since_timestamp"], since);
+}

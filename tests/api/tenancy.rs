@@ -315,6 +315,13 @@ async fn every_compat_endpoint(app: &TestApp, by: &Account, objects: &Objects) -
             .await,
         app.get_dashboard(by, &format!("/api/v1/dashboard/{rid}/updates"))
             .await,
+        app.get_dashboard(by, &format!("/api/sync/full?restaurant_id={rid}"))
+            .await,
+        app.get_dashboard(
+            by,
+            &format!("/api/sync/delta?restaurant_id={rid}&since=2026-01-01T00:00:00"),
+        )
+        .await,
     ]
 }
 
