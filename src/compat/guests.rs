@@ -17,15 +17,16 @@ use super::{
     clock,
     input::{CreateGuest, GuestQuery, UpdateGuest, check_requests},
     model::{Done, GuestResponse, names},
-    queries,
+    people, queries,
 };
 use crate::{
     error::{ApiResult, ErrorBody, FieldError},
-    floor, guest_profiles,
+    floor,
+    guest_profiles::model::ProfileFields,
     http::{AppJson, AppPath, AppQuery, Idempotent, IfMatch, RestaurantId, Tagged},
     reservations::{
         self,
-        model::{ReservationStatus, UpdateReservation, validate_fields},
+        model::{Reservation, ReservationStatus, UpdateReservation, validate_fields},
     },
     state::AppState,
     tenant::{AuthUser, Tenant},
@@ -97,9 +98,21 @@ pub async fn create_guest(
         return Ok(replay);
     }
     let visit = reservations::book(&mut tenant, &new).await?;
-    if let (Some(profile), Some(fields)) = (visit.guest_profile_id, request.body.profile_fields()) {
-        guest_profiles::amend(&mut tenant, profile, &fields).await?;
-    }
+    let body = &request.body;
+    let linked = visit.guest_profile_id;
+    let contacts = people::sort(
+        &mut tenant,
+        linked,
+        body.phone.as_deref(),
+        body.email.as_deref(),
+    )
+    .await?;
+    let fields = ProfileFields {
+        phone: contacts.free_phone,
+        dietary_restrictions: body.dietary_restrictions.clone(),
+        ..ProfileFields::default()
+    };
+    people::keep(&mut tenant, linked, fields).await?;
     let requests = request.body.special_requests.as_deref();
     queries::set_arrival(tenant.tx(), visit.id, requests).await?;
     let answer = Tagged::created(read(&mut tenant, &state, visit.id).await?);
@@ -140,12 +153,27 @@ pub async fn update_guest(
     let current = floor::lock_reservation(&mut tenant, path.guest_id).await?;
     let shown = read(&mut tenant, &state, current.id).await?;
     if_match.check(&current)?;
-    let guest_name = &current.guest_name;
-    let (first, last) = names(
-        guest_name,
-        (Some(&shown.first_name), Some(&shown.last_name)),
+    change(&mut tenant, &current, &shown, &body).await?;
+    let guest = read(&mut tenant, &state, current.id).await?;
+    tenant.commit(&state).await?;
+    Ok(Tagged::ok(guest))
+}
+
+/// Applies a guest's change: the visit's fields through the lifecycle, a
+/// contact another profile has relinks the visit to it, and the profile
+/// keeps the names, free contacts and dietary restrictions.
+async fn change(
+    tenant: &mut Tenant,
+    current: &Reservation,
+    shown: &GuestResponse,
+    body: &UpdateGuest,
+) -> ApiResult<()> {
+    let shown_names = (
+        Some(shown.first_name.as_str()),
+        Some(shown.last_name.as_str()),
     );
-    let change = body.to_native((&first, &last))?;
+    let (first, last) = names(&current.guest_name, shown_names);
+    let mut change = body.to_native((&first, &last))?;
     let contact = change.contact_info.as_deref();
     validate_fields(
         change.guest_name.as_deref(),
@@ -153,12 +181,15 @@ pub async fn update_guest(
         contact,
         change.notes.as_deref(),
     )?;
-    floor::change_locked(&mut tenant, &current, &change).await?;
+    let linked = current.guest_profile_id;
+    let (phone, email) = (body.phone.as_deref(), body.email.as_deref());
+    let contacts = people::sort(tenant, linked, phone, email).await?;
+    change.guest_profile_id = contacts.other;
+    floor::change_locked(tenant, current, &change).await?;
+    let fields = body.profile_fields(contacts.free_phone, contacts.free_email);
+    people::keep(tenant, contacts.other.or(linked), fields).await?;
     let requests = body.special_requests.as_deref();
-    queries::set_special_requests(tenant.tx(), current.id, requests).await?;
-    let guest = read(&mut tenant, &state, current.id).await?;
-    tenant.commit(&state).await?;
-    Ok(Tagged::ok(guest))
+    queries::set_special_requests(tenant.tx(), current.id, requests).await
 }
 
 /// Cancels the visit (kept for history, no longer listed), freeing any

@@ -64,18 +64,6 @@ fn contact(phone: Option<&str>, email: Option<&str>) -> Option<String> {
 }
 
 impl CreateGuest {
-    /// What the linked profile keeps, if anything: the phone beside the
-    /// email that linked it, and the dietary restrictions.
-    pub fn profile_fields(&self) -> Option<ProfileFields> {
-        let phone = self.email.as_ref().and(self.phone.clone());
-        let dietary_restrictions = self.dietary_restrictions.clone();
-        (phone.is_some() || dietary_restrictions.is_some()).then(|| ProfileFields {
-            phone,
-            dietary_restrictions,
-            ..ProfileFields::default()
-        })
-    }
-
     /// The native reservation it is; a `Waitlist` guest with a time or a
     /// table is 400 (a walk-in has neither).
     pub fn to_native(&self) -> Result<CreateReservation, ApiError> {
@@ -129,6 +117,9 @@ pub struct UpdateGuest {
     pub phone: Option<String>,
     pub email: Option<String>,
     pub notes: Option<String>,
+    /// Kept by the guest profile, as on create.
+    #[serde(alias = "dietaryRestrictions")]
+    pub dietary_restrictions: Option<Vec<String>>,
     #[serde(alias = "specialRequests")]
     pub special_requests: Option<String>,
     #[serde(
@@ -142,6 +133,19 @@ pub struct UpdateGuest {
 }
 
 impl UpdateGuest {
+    /// What the guest's profile keeps of this change, with the contacts no
+    /// other profile has.
+    pub fn profile_fields(&self, phone: Option<String>, email: Option<String>) -> ProfileFields {
+        ProfileFields {
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            phone,
+            email,
+            dietary_restrictions: self.dietary_restrictions.clone(),
+            ..ProfileFields::default()
+        }
+    }
+
     /// The native change; a new first or last name keeps the other half of `current_name`.
     pub fn to_native(&self, current: (&str, &str)) -> Result<UpdateReservation, FieldError> {
         let renamed = self.first_name.is_some() || self.last_name.is_some();

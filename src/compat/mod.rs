@@ -12,6 +12,7 @@ mod dashboard;
 mod guests;
 mod input;
 pub mod model;
+mod people;
 mod queries;
 mod realtime;
 mod sync;

@@ -348,3 +348,32 @@ async fn the_sync_reads_answer_the_python_sync_formats() {
     );
     assert_eq!(delta["since_timestamp"], since);
 }
+
+#[tokio::test]
+async fn a_contact_another_profile_has_links_the_visit_to_it_instead_of_a_409() {
+    let app = TestApp::spawn().await;
+    let owner = app.register().await;
+    let dee = json!({"firstName": "Dee", "lastName": "Ray", "phone": "+12025550143"});
+    let dee = app.create_guest_profile(&owner, &dee).await;
+    let mut ana = walk_in();
+    ana["phone"] = json!("+12025550143");
+
+    let added = app.post_guest(&owner, &ana).await;
+    let bo = app
+        .post_guest(&owner, &json!({"first_name": "Bo", "party_size": 2}))
+        .await
+        .body;
+    let relinked = app
+        .put_guest(&owner, id(&bo), &json!({"phone": "(202) 555-0143"}))
+        .await;
+    let renamed = app
+        .put_guest(&owner, id(&added.body), &json!({"first_name": "Anna"}))
+        .await;
+
+    assert_eq!(added.status_and("email"), (201, &json!("ana@example.com")));
+    assert_eq!(added.body["phone"], json!(null), "Dee keeps her number");
+    assert_eq!(relinked.status_and("name"), (200, &json!("Dee Ray")));
+    let visits = app.get_visits(&owner, id(&dee)).await.expect_200();
+    assert_eq!(visits[0]["id"], bo["id"]);
+    assert_eq!(renamed.status_and("name"), (200, &json!("Anna Silva")));
+}
