@@ -377,3 +377,40 @@ async fn a_contact_another_profile_has_links_the_visit_to_it_instead_of_a_409() 
     assert_eq!(visits[0]["id"], bo["id"]);
     assert_eq!(renamed.status_and("name"), (200, &json!("Anna Silva")));
 }
+
+#[tokio::test]
+async fn a_guest_added_through_instance_a_is_guest_created_on_instance_bs_realtime() {
+    let redis = crate::helpers::redis::RedisServer::start();
+    let (a, b) = crate::live::two_instances_through(&redis).await;
+    let owner = a.register().await;
+    let mut on_b = realtime(&b, &owner, "").await;
+    assert_eq!(on_b.next_json().await["type"], "restaurant_connect");
+
+    let guest = a.post_guest(&owner, &walk_in()).await.body;
+
+    let created = on_b.next_json().await;
+    assert_eq!(
+        (&created["type"], &created["guest_id"]),
+        (&json!("guest_created"), &guest["id"])
+    );
+}
+
+#[tokio::test]
+async fn the_python_services_broken_routes_are_not_served() {
+    let app = TestApp::spawn().await;
+    let owner = app.register().await;
+    let guest = app.post_guest(&owner, &walk_in()).await.body;
+    let atomic = format!("{}/guests/{}/status/atomic", owner.path(""), id(&guest));
+
+    for (method, path) in [
+        (Method::PUT, atomic.as_str()),
+        (Method::POST, "/api/v1/atomic/batch"),
+        (Method::POST, "/api/sync/batch"),
+        (Method::GET, "/ws/restaurant/sync"),
+    ] {
+        let reply = app
+            .send(app.with_token(method, path, &owner.token).json(&json!({})))
+            .await;
+        assert_eq!(reply.status, 404, "{path}");
+    }
+}
