@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::{
     clock,
-    input::{CreateGuest, GuestQuery, UpdateGuest, check_requests},
+    input::{CreateGuest, GuestQuery, UpdateGuest},
     model::{Done, GuestResponse, names},
     people, queries,
 };
@@ -91,7 +91,7 @@ pub async fn create_guest(
     request: Idempotent<CreateGuest>,
 ) -> ApiResult<Response> {
     let new = request.body.to_native()?;
-    check_requests(request.body.special_requests.as_deref())?;
+    request.body.details.check_requests()?;
     reservations::validate_create(&new)?;
     let mut tenant = user.open(&state, restaurant_id).await?;
     if let Some(replay) = request.replay(tenant.tx()).await? {
@@ -103,17 +103,17 @@ pub async fn create_guest(
     let contacts = people::sort(
         &mut tenant,
         linked,
-        body.phone.as_deref(),
-        body.email.as_deref(),
+        body.details.phone.as_deref(),
+        body.details.email.as_deref(),
     )
     .await?;
     let fields = ProfileFields {
         phone: contacts.free_phone,
-        dietary_restrictions: body.dietary_restrictions.clone(),
+        dietary_restrictions: body.details.dietary_restrictions.clone(),
         ..ProfileFields::default()
     };
     people::keep(&mut tenant, linked, fields).await?;
-    let requests = request.body.special_requests.as_deref();
+    let requests = request.body.details.special_requests.as_deref();
     queries::set_arrival(tenant.tx(), visit.id, requests).await?;
     let answer = Tagged::created(read(&mut tenant, &state, visit.id).await?);
     request.remember(tenant.tx(), &answer).await?;
@@ -148,7 +148,7 @@ pub async fn update_guest(
     if_match: IfMatch,
     AppJson(body): AppJson<UpdateGuest>,
 ) -> ApiResult<Tagged<GuestResponse>> {
-    check_requests(body.special_requests.as_deref())?;
+    body.details.check_requests()?;
     let mut tenant = user.open(&state, path.restaurant_id).await?;
     let current = floor::lock_reservation(&mut tenant, path.guest_id).await?;
     let shown = read(&mut tenant, &state, current.id).await?;
@@ -182,13 +182,13 @@ async fn change(
         change.notes.as_deref(),
     )?;
     let linked = current.guest_profile_id;
-    let (phone, email) = (body.phone.as_deref(), body.email.as_deref());
+    let (phone, email) = (body.details.phone.as_deref(), body.details.email.as_deref());
     let contacts = people::sort(tenant, linked, phone, email).await?;
     change.guest_profile_id = contacts.other;
     floor::change_locked(tenant, current, &change).await?;
     let fields = body.profile_fields(contacts.free_phone, contacts.free_email);
     people::keep(tenant, contacts.other.or(linked), fields).await?;
-    let requests = body.special_requests.as_deref();
+    let requests = body.details.special_requests.as_deref();
     queries::set_special_requests(tenant.tx(), current.id, requests).await
 }
 

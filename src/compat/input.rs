@@ -13,6 +13,41 @@ use crate::{
     reservations::model::{CreateReservation, UpdateReservation},
 };
 
+/// What a guest's create and update both carry beside names and status.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub struct Details {
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub notes: Option<String>,
+    /// Kept by the guest profile the phone or email links (with no phone
+    /// or email there is no profile to keep them).
+    #[serde(alias = "dietaryRestrictions")]
+    pub dietary_restrictions: Option<Vec<String>>,
+    #[serde(alias = "specialRequests")]
+    pub special_requests: Option<String>,
+}
+
+impl Details {
+    /// The contact the visit links its guest profile by: the email (never
+    /// ambiguous), else the phone.
+    fn contact(&self) -> Option<String> {
+        [self.email.as_deref(), self.phone.as_deref()]
+            .into_iter()
+            .flatten()
+            .map(str::trim)
+            .find(|c| !c.is_empty())
+            .map(str::to_owned)
+    }
+
+    pub fn check_requests(&self) -> Result<(), FieldError> {
+        match self.special_requests.as_deref() {
+            Some(text) => validate::text("special_requests", text, 0, 2000),
+            None => Ok(()),
+        }
+    }
+}
+
 /// A new guest. Without `status` (or with `Waitlist`) it is a walk-in.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -28,15 +63,8 @@ pub struct CreateGuest {
     )]
     pub last_name: Option<String>,
     pub status: Option<GuestStatus>,
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub notes: Option<String>,
-    /// Kept by the guest profile the phone or email links (with no phone
-    /// or email there is no profile to keep them).
-    #[serde(alias = "dietaryRestrictions")]
-    pub dietary_restrictions: Option<Vec<String>>,
-    #[serde(alias = "specialRequests")]
-    pub special_requests: Option<String>,
+    #[serde(flatten)]
+    pub details: Details,
     #[serde(default, alias = "tableId", deserialize_with = "validate::blank::uuid")]
     pub table_id: Option<Uuid>,
     #[serde(default, alias = "reservationTime")]
@@ -50,17 +78,6 @@ pub struct CreateGuest {
     #[serde(default, alias = "finishedTime")]
     #[schema(value_type = Option<String>)]
     pub finished_time: Option<WireTime>,
-}
-
-/// The contact the visit links its guest profile by: the email (never
-/// ambiguous), else the phone.
-fn contact(phone: Option<&str>, email: Option<&str>) -> Option<String> {
-    [email, phone]
-        .into_iter()
-        .flatten()
-        .map(str::trim)
-        .find(|c| !c.is_empty())
-        .map(str::to_owned)
 }
 
 impl CreateGuest {
@@ -84,8 +101,8 @@ impl CreateGuest {
             party_size: self.party_size,
             reservation_time: self.reservation_time,
             status: (status != GuestStatus::Waitlist).then(|| status.target()),
-            contact_info: contact(self.phone.as_deref(), self.email.as_deref()),
-            notes: self.notes.clone(),
+            contact_info: self.details.contact(),
+            notes: self.details.notes.clone(),
             assigned_table_id: self.table_id,
             allow_over_capacity: false,
             guest_profile_id: None,
@@ -114,14 +131,8 @@ pub struct UpdateGuest {
     #[serde(alias = "partySize")]
     pub party_size: Option<i32>,
     pub status: Option<GuestStatus>,
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub notes: Option<String>,
-    /// Kept by the guest profile, as on create.
-    #[serde(alias = "dietaryRestrictions")]
-    pub dietary_restrictions: Option<Vec<String>>,
-    #[serde(alias = "specialRequests")]
-    pub special_requests: Option<String>,
+    #[serde(flatten)]
+    pub details: Details,
     #[serde(
         default,
         alias = "tableId",
@@ -141,7 +152,7 @@ impl UpdateGuest {
             last_name: self.last_name.clone(),
             phone,
             email,
-            dietary_restrictions: self.dietary_restrictions.clone(),
+            dietary_restrictions: self.details.dietary_restrictions.clone(),
             ..ProfileFields::default()
         }
     }
@@ -161,8 +172,8 @@ impl UpdateGuest {
             guest_name,
             party_size: self.party_size,
             status: self.status.map(GuestStatus::target),
-            contact_info: contact(self.phone.as_deref(), self.email.as_deref()),
-            notes: self.notes.clone(),
+            contact_info: self.details.contact(),
+            notes: self.details.notes.clone(),
             assigned_table_id: self.table_id,
             ..UpdateReservation::default()
         })
@@ -179,12 +190,4 @@ pub struct GuestQuery {
     /// `YYYY-MM-DD`, the restaurant's local day.
     #[param(value_type = Option<String>, example = "2026-12-01")]
     pub date: Option<chrono::NaiveDate>,
-}
-
-/// Special requests, one field of up to 2000 characters.
-pub fn check_requests(requests: Option<&str>) -> Result<(), FieldError> {
-    match requests {
-        Some(text) => validate::text("special_requests", text, 0, 2000),
-        None => Ok(()),
-    }
 }

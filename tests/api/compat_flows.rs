@@ -421,14 +421,10 @@ async fn a_batch_with_one_bad_item_changes_nothing_and_says_which() {
         app.get_guest(&owner, id(&guest)).await.body["status"],
         "Waitlist"
     );
-    let tables = app.get_tables(&owner).await.expect_200();
-    assert!(
-        tables
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|t| t["currentGuestId"].is_null())
-    );
+    for untouched in [&table, &other] {
+        let now = app.get_table(&owner, id(untouched)).await.body;
+        assert_eq!(now["currentGuestId"], json!(null));
+    }
 }
 
 #[tokio::test]
