@@ -414,3 +414,23 @@ async fn the_python_services_broken_routes_are_not_served() {
         assert_eq!(reply.status, 404, "{path}");
     }
 }
+
+#[tokio::test]
+async fn roles_are_enforced_a_host_seats_and_clears_but_does_not_edit_the_floor_plan() {
+    let app = TestApp::spawn().await;
+    let (owner, _, host) = app.team().await;
+    let table = app.create_table(&owner, "T1", 4).await;
+    let guest = app.post_guest(&host, &walk_in()).await.body;
+    let seat = json!({"status": "Seated", "table_id": id(&table)});
+
+    let seated = app.put_guest(&host, id(&guest), &seat).await;
+    let cleared = app.clear_table(&host, Method::PUT, id(&table)).await;
+    let moved = app
+        .bulk_tables(&host, &json!([{"id": id(&table), "capacity": 8}]))
+        .await;
+
+    assert_eq!(seated.status, 200, "{}", seated.body);
+    assert_eq!(cleared.status, 200, "{}", cleared.body);
+    assert_eq!(moved.status_and("code"), (403, &json!("forbidden")));
+    assert_eq!(app.get_table(&owner, id(&table)).await.body["capacity"], 4);
+}
