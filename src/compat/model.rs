@@ -30,23 +30,23 @@ pub enum GuestStatus {
     Finished,
     #[serde(alias = "cancelled")]
     Cancelled,
-    #[serde(rename = "No Show", alias = "noShow", alias = "no_show")]
+    #[serde(
+        rename = "No Show",
+        alias = "no show",
+        alias = "noShow",
+        alias = "no_show"
+    )]
     NoShow,
-    #[serde(rename = "Running Late", alias = "runningLate", alias = "running_late")]
+    #[serde(
+        rename = "Running Late",
+        alias = "running late",
+        alias = "runningLate",
+        alias = "running_late"
+    )]
     RunningLate,
 }
 
 impl GuestStatus {
-    pub const ALL: [GuestStatus; 7] = [
-        Self::Waitlist,
-        Self::Arrived,
-        Self::Seated,
-        Self::Finished,
-        Self::Cancelled,
-        Self::NoShow,
-        Self::RunningLate,
-    ];
-
     /// The guest status of a visit; a `confirmed` booking is not a guest yet.
     pub fn of(status: ReservationStatus) -> Option<Self> {
         use ReservationStatus as R;
@@ -263,4 +263,34 @@ pub struct Cleared {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub guest: Option<Value>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_spelling_reads_and_title_case_is_written() {
+        let cases = [
+            (["Waitlist", "waitlist", "waitlist"], GuestStatus::Waitlist),
+            (
+                ["Arrived", "partiallyArrived", "arrived"],
+                GuestStatus::Arrived,
+            ),
+            (["No Show", "no show", "noShow"], GuestStatus::NoShow),
+            (
+                ["Running Late", "running late", "runningLate"],
+                GuestStatus::RunningLate,
+            ),
+        ];
+        for (spellings, status) in cases {
+            for spelling in spellings {
+                let read: GuestStatus = serde_json::from_value(spelling.into()).unwrap();
+                assert_eq!(read, status, "{spelling}");
+            }
+            assert_eq!(serde_json::to_value(status).unwrap(), status.as_str());
+            assert_eq!(GuestStatus::of(status.target()), Some(status));
+        }
+        assert_eq!(GuestStatus::of(ReservationStatus::Confirmed), None);
+    }
 }

@@ -237,18 +237,14 @@ mod tests {
                 expected
             );
         }
-        let created = translate(&cases_first_guest(), clock).unwrap();
+        let created = event(
+            EventKind::ReservationUpdate,
+            visit("waitlist"),
+            Some("reservation.create"),
+        );
+        let created = translate(&created, clock).unwrap();
         assert_eq!(created["timestamp"], "2026-12-01T19:02:11.500000Z");
         assert_eq!(created["data"]["firstName"], "Ana");
         assert_eq!(created["seq"], 7);
-    }
-
-    fn cases_first_guest() -> Event {
-        let visit = json!({"id": "v", "status": "waitlist", "guestName": "Ana Silva"});
-        event(
-            EventKind::ReservationUpdate,
-            visit,
-            Some("reservation.create"),
-        )
     }
 }

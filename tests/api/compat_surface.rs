@@ -434,3 +434,16 @@ async fn roles_are_enforced_a_host_seats_and_clears_but_does_not_edit_the_floor_
     assert_eq!(moved.status_and("code"), (403, &json!("forbidden")));
     assert_eq!(app.get_table(&owner, id(&table)).await.body["capacity"], 4);
 }
+
+#[tokio::test]
+async fn the_date_filter_reads_the_local_day_and_refuses_impossible_years() {
+    let app = TestApp::spawn().await;
+    let owner = app.register().await;
+    app.post_guest(&owner, &walk_in()).await;
+
+    let long_ago = app.get_guests(&owner, "date=2020-01-01").await;
+    let impossible = app.get_guests(&owner, "date=-200000-01-01").await;
+
+    assert_eq!(long_ago.expect_200(), json!([]));
+    assert_eq!(impossible.status, 422);
+}
