@@ -98,27 +98,28 @@ pub async fn create_guest(
         return Ok(replay);
     }
     let visit = reservations::book(&mut tenant, &new).await?;
-    let body = &request.body;
-    let linked = visit.guest_profile_id;
-    let contacts = people::sort(
-        &mut tenant,
-        linked,
-        body.details.phone.as_deref(),
-        body.details.email.as_deref(),
-    )
-    .await?;
-    let fields = ProfileFields {
-        phone: contacts.free_phone,
-        dietary_restrictions: body.details.dietary_restrictions.clone(),
-        ..ProfileFields::default()
-    };
-    people::keep(&mut tenant, linked, fields).await?;
-    let requests = request.body.details.special_requests.as_deref();
-    queries::set_arrival(tenant.tx(), visit.id, requests).await?;
+    complete(&mut tenant, &visit, &request.body).await?;
     let answer = Tagged::created(read(&mut tenant, &state, visit.id).await?);
     request.remember(tenant.tx(), &answer).await?;
     tenant.commit(&state).await?;
     Ok(answer.into_response())
+}
+
+/// What the native booking does not keep of a new guest: the profile's
+/// other contact and dietary restrictions, the visit's special requests
+/// and check-in.
+async fn complete(tenant: &mut Tenant, visit: &Reservation, body: &CreateGuest) -> ApiResult<()> {
+    let (linked, details) = (visit.guest_profile_id, &body.details);
+    let (phone, email) = (details.phone.as_deref(), details.email.as_deref());
+    let contacts = people::sort(tenant, linked, phone, email).await?;
+    let fields = ProfileFields {
+        phone: contacts.free_phone,
+        dietary_restrictions: details.dietary_restrictions.clone(),
+        ..ProfileFields::default()
+    };
+    people::keep(tenant, linked, fields).await?;
+    let requests = details.special_requests.as_deref();
+    queries::set_arrival(tenant.tx(), visit.id, requests).await
 }
 
 /// One guest.
