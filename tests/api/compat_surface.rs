@@ -447,3 +447,21 @@ async fn the_date_filter_reads_the_local_day_and_refuses_impossible_years() {
     assert_eq!(long_ago.expect_200(), json!([]));
     assert_eq!(impossible.status, 422);
 }
+
+#[tokio::test]
+async fn erasing_a_guests_profile_also_erases_the_visits_special_requests() {
+    let app = TestApp::spawn().await;
+    let owner = app.register().await;
+    let guest = app.post_guest(&owner, &walk_in()).await.body;
+    let profiles = app.get_guest_profiles(&owner, "").await.expect_200();
+    let profile = id(&profiles["items"][0]).to_owned();
+
+    assert_eq!(app.delete_guest_profile(&owner, &profile).await.status, 204);
+
+    let erased = app.get_guest(&owner, id(&guest)).await.expect_200();
+    assert_eq!(erased["specialRequests"], json!(null));
+    assert_eq!(
+        (&erased["email"], &erased["dietaryRestrictions"]),
+        (&json!(null), &json!([]))
+    );
+}
