@@ -48,6 +48,15 @@ pub enum Pooler {
     Transaction,
 }
 
+/// How the app-as-it-grew surface (`compat`) writes timestamps: the Python
+/// service's own forms (today's app), or the seed's `…SSZ` (apps built
+/// against the seed README).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompatTimeFormat {
+    Python,
+    Seed,
+}
+
 /// Where browsers may call us from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CorsOrigins {
@@ -90,6 +99,7 @@ pub struct Config {
     pub live_ping_interval: Duration,
     /// ...and drops one that has been silent this long.
     pub live_idle_timeout: Duration,
+    pub compat_time_format: CompatTimeFormat,
 }
 
 /// A configuration error that names the variable at fault.
@@ -202,6 +212,16 @@ impl Config {
             live_idle_timeout: Duration::from_secs(
                 parse_positive("LIVE_IDLE_SECS", get("LIVE_IDLE_SECS"), 90)?.into(),
             ),
+            compat_time_format: match get("COMPAT_TIME_FORMAT").as_deref() {
+                None | Some("python") => CompatTimeFormat::Python,
+                Some("seed") => CompatTimeFormat::Seed,
+                Some(other) => {
+                    return Err(invalid(
+                        "COMPAT_TIME_FORMAT",
+                        format!("expected `python` or `seed`, got {other:?}"),
+                    ));
+                }
+            },
         };
         config.check_production()?;
         Ok(config)

@@ -27,6 +27,9 @@ pub enum EventKind {
     TableCombinationUpdate,
     TableCombinationDelete,
     ServerAssignmentsUpdate,
+    /// Several changes committed as one (the app-as-it-grew's batch-update):
+    /// `data` lists them, `{"affected_entities": ["guest-<id>", "table-<id>"]}`.
+    BatchComplete,
 }
 
 impl EventKind {
@@ -45,6 +48,7 @@ impl EventKind {
             Self::TableCombinationUpdate => "table_combination_update",
             Self::TableCombinationDelete => "table_combination_delete",
             Self::ServerAssignmentsUpdate => "server_assignments_update",
+            Self::BatchComplete => "batch_complete",
         }
     }
 
@@ -82,6 +86,10 @@ pub struct Event {
     pub restaurant_id: Uuid,
     /// Rises by one per event within a restaurant, with no gaps.
     pub seq: i64,
+    /// The journal action that made it (`reservation.create`), for
+    /// translations of the log (`/realtime`); never on the native wire.
+    #[serde(skip)]
+    pub action: Option<String>,
 }
 
 impl Event {

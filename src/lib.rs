@@ -2,7 +2,8 @@
 //! Layers (docs/architecture.md): a bottom layer that names no domain
 //! (config, db, role, tokens, password, event, tenant, journal, error, http,
 //! metrics, state), the domains above it, `floor` for what spans tables and
-//! reservations, `web` (the host stand's page), and `startup` assembling it all.
+//! reservations, `web` (the host stand's page), `compat` translating the
+//! app-as-it-grew's routes onto them, and `startup` assembling it all.
 
 // The bottom layer.
 pub mod config;
@@ -31,6 +32,7 @@ pub mod tables;
 
 // What spans domains.
 pub mod booking;
+pub mod compat;
 pub mod floor;
 
 // The service around them.

@@ -26,7 +26,7 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::{
-    auth, booking,
+    auth, booking, compat,
     config::{Config, CorsOrigins},
     docs,
     error::ApiError,
@@ -143,6 +143,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(floor::router())
         .merge(journal::router())
         .merge(live::router())
+        .merge(compat::router())
 }
 
 /// The OpenAPI document, as served at `/openapi.json`.

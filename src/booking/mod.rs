@@ -36,8 +36,7 @@ pub async fn guest_for(tenant: &mut Tenant, new: &CreateReservation) -> ApiResul
     let Some(text) = new.contact_info.as_deref() else {
         return Ok(None);
     };
-    let region = guest_profiles::region(tenant).await?;
-    let Some(contact) = Contact::recognise(text, &region) else {
+    let Some(contact) = recognise(tenant, text).await? else {
         return Ok(None);
     };
     if let Some(id) = queries::find_profile(tenant.tx(), &contact).await? {
@@ -51,6 +50,20 @@ pub async fn guest_for(tenant: &mut Tenant, new: &CreateReservation) -> ApiResul
         }
         // Another visit with this contact created it meanwhile.
         None => queries::find_profile(tenant.tx(), &contact).await,
+    }
+}
+
+/// A contact text as a phone (read in the restaurant's region) or an email.
+async fn recognise(tenant: &mut Tenant, text: &str) -> ApiResult<Option<Contact>> {
+    let region = guest_profiles::region(tenant).await?;
+    Ok(Contact::recognise(text, &region))
+}
+
+/// The profile a contact text (a phone or an email) belongs to, if any.
+pub async fn profile_with(tenant: &mut Tenant, text: &str) -> ApiResult<Option<Uuid>> {
+    match recognise(tenant, text).await? {
+        Some(contact) => queries::find_profile(tenant.tx(), &contact).await,
+        None => Ok(None),
     }
 }
 

@@ -43,7 +43,7 @@ statements! {
     /// The visits with the person taken out; times, sizes and statuses stay.
     ERASE_VISITS = concat!(
         "update reservations set guest_name = 'Erased guest', contact_info = null, notes = null,
-             version = version + 1, updated_at = now()
+             special_requests = null, version = version + 1, updated_at = now()
          where guest_profile_id = $1
          returning ", reservation_columns!()
     );

@@ -12,7 +12,8 @@ use uuid::Uuid;
 
 use super::{
     model::{
-        Cursor, GuestProfile, MergeProfiles, ProfileFields, ProfilePage, ProfileSearch, merged,
+        CleanFields, Cursor, GuestProfile, MergeProfiles, ProfileFields, ProfilePage,
+        ProfileSearch, merged,
     },
     queries::{self, Keyed},
     region,
@@ -163,16 +164,32 @@ pub async fn update_profile(
     let fields = change.clean(&region(&mut tenant).await?)?;
     let current = queries::lock_profile(tenant.tx(), path.profile_id).await?;
     if_match.check(&current)?;
-    let profile = queries::update_profile(tenant.tx(), current.id, &fields).await?;
-    journal(
-        &mut tenant,
-        "guest_profile.update",
-        Some(&current),
-        &profile,
-    )
-    .await?;
+    let profile = apply(&mut tenant, &current, &fields).await?;
     tenant.commit(&state).await?;
     Ok(Tagged::ok(profile))
+}
+
+/// Writes checked `fields` to the locked profile `current` and journals it.
+async fn apply(
+    tenant: &mut Tenant,
+    current: &GuestProfile,
+    fields: &CleanFields,
+) -> ApiResult<GuestProfile> {
+    let profile = queries::update_profile(tenant.tx(), current.id, fields).await?;
+    journal(tenant, "guest_profile.update", Some(current), &profile).await?;
+    Ok(profile)
+}
+
+/// Changes profile `id` in the caller's transaction, as `PUT` does (for
+/// other surfaces: the app-as-it-grew's guests).
+pub async fn amend(
+    tenant: &mut Tenant,
+    id: Uuid,
+    change: &ProfileFields,
+) -> ApiResult<GuestProfile> {
+    let fields = change.clean(&region(tenant).await?)?;
+    let current = queries::lock_profile(tenant.tx(), id).await?;
+    apply(tenant, &current, &fields).await
 }
 
 /// Erases the person on request (owner or manager): the profile's data,

@@ -6,7 +6,7 @@
 
 pub mod contact;
 mod handlers;
-pub use handlers::ProfilePath;
+pub use handlers::{ProfilePath, amend};
 pub mod model;
 mod queries;
 

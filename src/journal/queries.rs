@@ -20,9 +20,9 @@ statements! {
              insert into activity (restaurant_id, user_id, action, entity_type, entity_id, before, after)
              values ($1, $5, $6, $7, $3, $8, $9)
          )
-         insert into events (restaurant_id, seq, type, entity_id, data)
-         select $1, last_seq, $2, $3, $4 from counter
-         returning type, data, created_at, restaurant_id, seq";
+         insert into events (restaurant_id, seq, type, entity_id, data, action)
+         select $1, last_seq, $2, $3, $4, $6 from counter
+         returning type, data, created_at, restaurant_id, seq, action";
     /// The counter bump and an event that no activity entry goes with.
     RECORD_EVENT = "with counter as (
              insert into event_counters as c (restaurant_id, last_seq) values ($1, 1)
@@ -31,7 +31,7 @@ statements! {
          )
          insert into events (restaurant_id, seq, type, entity_id, data)
          select $1, last_seq, $2, $3, $4 from counter
-         returning type, data, created_at, restaurant_id, seq";
+         returning type, data, created_at, restaurant_id, seq, action";
     SELECT_ACTIVITY = "select id, at, user_id, action, entity_type, entity_id, before, after
          from activity
          where ($1::text is null or entity_type = $1)

@@ -98,7 +98,10 @@ async fn subscribe(client: &redis::Client, channel: &str) -> Option<redis::aio::
 
 fn deliver(hub: &Hub, payload: &[u8]) {
     match serde_json::from_slice(payload) {
-        Ok(Outbound::Event(event)) => hub.receive(event),
+        Ok(Outbound::Event { mut event, action }) => {
+            event.action = action;
+            hub.receive(event);
+        }
         Ok(Outbound::Revoked {
             restaurant_id,
             user,

@@ -46,8 +46,15 @@ pub enum Delivery {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Outbound {
-    Event(Event),
-    Revoked { restaurant_id: Uuid, user: Uuid },
+    /// The event with its journal action, which `Event` itself does not serialise.
+    Event {
+        event: Event,
+        action: Option<String>,
+    },
+    Revoked {
+        restaurant_id: Uuid,
+        user: Uuid,
+    },
 }
 
 #[derive(Clone)]
@@ -193,7 +200,10 @@ impl Publisher for Hub {
         for event in events {
             if let Some(outbound) = &self.inner.outbound {
                 // Full or closed: other instances find the event in the log instead.
-                let _ = outbound.try_send(Outbound::Event(event.clone()));
+                let _ = outbound.try_send(Outbound::Event {
+                    action: event.action.clone(),
+                    event: event.clone(),
+                });
             }
             self.receive(event);
         }

@@ -3,7 +3,10 @@
 //! or duplicates. Close codes: 4001 re-authenticate (token expired, session
 //! revoked), 4008 too slow (reconnect with `since`), 1001 server going away.
 
-use std::time::{Duration, Instant};
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use axum::{
     Extension,
@@ -71,28 +74,100 @@ pub async fn live(
     headers: HeaderMap,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> ApiResult<Response> {
-    let token = bearer_token(&headers)
-        .or(query.token.as_deref())
+    let token = query.token.as_deref();
+    let user = authenticate(&state, &headers, token, Some(restaurant_id)).await?;
+    accept(state, hub, user, upgrade, query.since, Arc::new(Native))
+}
+
+/// Checks a socket's handshake: the token (`Authorization: Bearer`, else
+/// `token`) and its session, for `restaurant_id` (default: the token's).
+pub async fn authenticate(
+    state: &AppState,
+    headers: &HeaderMap,
+    token: Option<&str>,
+    restaurant_id: Option<Uuid>,
+) -> ApiResult<AuthUser> {
+    let token = bearer_token(headers)
+        .or(token)
         .ok_or(ApiError::Unauthorized("missing token"))?;
-    let user = AuthUser::from_token(&state, token)?;
+    let user = AuthUser::from_token(state, token)?;
+    let restaurant_id = restaurant_id.unwrap_or(user.claims.rid);
     // Opening the tenant transaction checks the session; nothing else to do in it.
-    user.open(&state, restaurant_id).await?.end_read();
+    user.open(state, restaurant_id).await?.end_read();
+    Ok(user)
+}
+
+/// Upgrades an authenticated handshake and serves the restaurant's log in
+/// `dialect`, replaying after `since` first.
+pub fn accept(
+    state: AppState,
+    hub: Hub,
+    user: AuthUser,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+    since: Option<i64>,
+    dialect: Arc<dyn Dialect>,
+) -> ApiResult<Response> {
     let upgrade = upgrade.map_err(|rejection| ApiError::BadRequest(rejection.body_text()))?;
     Ok(upgrade
         .read_buffer_size(SOCKET_BUFFER)
         .write_buffer_size(SOCKET_BUFFER)
         .max_message_size(MAX_INCOMING_MESSAGE)
         .on_upgrade(move |socket| async move {
-            Connection::new(state, hub, user.claims, socket)
-                .run(query.since)
+            Connection::new(state, hub, user.claims, socket, dialect)
+                .run(since)
                 .await;
         }))
+}
+
+/// What a socket says, in its protocol: the native one (`Native`), or a
+/// translation a caller passes in (the app-as-it-grew `/realtime`), so this
+/// module never knows another surface's shapes. Ordering, replay, gap
+/// filling and authentication stay here whatever the dialect.
+pub trait Dialect: Send + Sync {
+    /// The first message, naming the log's latest `seq`.
+    fn hello(&self, restaurant_id: Uuid, latest: i64) -> String;
+    /// Said when `since` cannot be replayed (`None`: nothing).
+    fn resync(&self, latest: i64) -> Option<String>;
+    /// The message for a logged event (`native` is its own JSON), or `None`
+    /// to pass over it: its `seq` still counts as delivered.
+    fn event(&self, event: &Event, native: &str) -> Option<String>;
+    fn pong(&self) -> String;
+    /// Said at a ping tick after the client has been silent this long.
+    fn heartbeat(&self, silent: Duration) -> Option<String>;
+}
+
+/// The native protocol of `/restaurants/{id}/live` (README).
+pub struct Native;
+
+impl Dialect for Native {
+    fn hello(&self, restaurant_id: Uuid, latest: i64) -> String {
+        json!({"type": "hello", "seq": latest, "restaurant_id": restaurant_id,
+            "timestamp": time::format(&chrono::Utc::now())})
+        .to_string()
+    }
+
+    fn resync(&self, latest: i64) -> Option<String> {
+        Some(json!({"type": "resync_required", "seq": latest}).to_string())
+    }
+
+    fn event(&self, _: &Event, native: &str) -> Option<String> {
+        Some(native.to_owned())
+    }
+
+    fn pong(&self) -> String {
+        json!({"type": "pong", "timestamp": time::format(&chrono::Utc::now())}).to_string()
+    }
+
+    fn heartbeat(&self, _: Duration) -> Option<String> {
+        None
+    }
 }
 
 struct Connection {
     state: AppState,
     hub: Hub,
     claims: Claims,
+    dialect: Arc<dyn Dialect>,
     sink: SplitSink<WebSocket, Message>,
     stream: futures_util::stream::SplitStream<WebSocket>,
     /// The last `seq` this client has been sent.
@@ -104,12 +179,19 @@ struct Connection {
 type Ending = Option<(u16, &'static str)>;
 
 impl Connection {
-    fn new(state: AppState, hub: Hub, claims: Claims, socket: WebSocket) -> Self {
+    fn new(
+        state: AppState,
+        hub: Hub,
+        claims: Claims,
+        socket: WebSocket,
+        dialect: Arc<dyn Dialect>,
+    ) -> Self {
         let (sink, stream) = socket.split();
         Self {
             state,
             hub,
             claims,
+            dialect,
             sink,
             stream,
             last_sent: 0,
@@ -157,9 +239,8 @@ impl Connection {
             None => true,
         };
         tx.end_read();
-        let hello = json!({"type": "hello", "seq": latest, "restaurant_id": self.restaurant_id(),
-            "timestamp": time::format(&chrono::Utc::now())});
-        self.send_text(hello.to_string()).await?;
+        let hello = self.dialect.hello(self.restaurant_id(), latest);
+        self.send_text(hello).await?;
         match since {
             Some(since) if replayable => {
                 self.last_sent = since;
@@ -167,8 +248,9 @@ impl Connection {
             }
             Some(_) => {
                 self.last_sent = latest;
-                self.send_text(json!({"type": "resync_required", "seq": latest}).to_string())
-                    .await?;
+                if let Some(resync) = self.dialect.resync(latest) {
+                    self.send_text(resync).await?;
+                }
             }
             None => self.last_sent = latest,
         }
@@ -186,8 +268,10 @@ impl Connection {
             }
             for event in page {
                 self.last_sent = event.seq;
-                self.send_text(serde_json::to_string(&event).expect("events serialise"))
-                    .await?;
+                let native = serde_json::to_string(&event).expect("events serialise");
+                if let Some(text) = self.dialect.event(&event, &native) {
+                    self.send_text(text).await?;
+                }
             }
         }
         Ok(())
@@ -243,6 +327,11 @@ impl Connection {
                     if !self.session_live().await {
                         return Some((CLOSE_REAUTHENTICATE, "session ended"));
                     }
+                    if let Some(beat) = self.dialect.heartbeat(self.last_heard.elapsed())
+                        && self.send_text(beat).await.is_err()
+                    {
+                        return None;
+                    }
                     if tokio::time::timeout(SEND_TIMEOUT, self.sink.send(Message::Ping(Default::default()))).await.is_err() {
                         return None;
                     }
@@ -262,8 +351,10 @@ impl Connection {
             return Err(None);
         }
         self.last_sent = event.seq;
-        self.send_text(json.to_owned()).await.map_err(|_| None)?;
-        metrics::counter!(crate::metrics::EVENTS_DELIVERED).increment(1);
+        if let Some(text) = self.dialect.event(event, json) {
+            self.send_text(text).await.map_err(|_| None)?;
+            metrics::counter!(crate::metrics::EVENTS_DELIVERED).increment(1);
+        }
         if event.concerns_user(self.claims.sub) && !self.session_live().await {
             return Err(Some((CLOSE_REAUTHENTICATE, "session ended")));
         }
@@ -275,8 +366,8 @@ impl Connection {
         let is_ping =
             serde_json::from_str::<serde_json::Value>(text).is_ok_and(|v| v["type"] == "ping");
         if is_ping {
-            let pong = json!({"type": "pong", "timestamp": time::format(&chrono::Utc::now())});
-            self.send_text(pong.to_string()).await.map_err(|_| None)?;
+            let pong = self.dialect.pong();
+            self.send_text(pong).await.map_err(|_| None)?;
         }
         Ok(())
     }

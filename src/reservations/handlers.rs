@@ -26,7 +26,7 @@ use crate::{
     http::{AppJson, AppPath, AppQuery, Idempotent, IfMatch, RestaurantId, Tagged},
     journal::journal,
     state::AppState,
-    tenant::AuthUser,
+    tenant::{AuthUser, Tenant},
 };
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -104,7 +104,20 @@ pub async fn create_reservation(
     AppPath(RestaurantId(restaurant_id)): AppPath<RestaurantId>,
     request: Idempotent<CreateReservation>,
 ) -> ApiResult<Response> {
-    let new = &request.body;
+    validate_create(&request.body)?;
+    let mut tenant = user.open(&state, restaurant_id).await?;
+    if let Some(replay) = request.replay(tenant.tx()).await? {
+        return Ok(replay);
+    }
+    let reservation = book(&mut tenant, &request.body).await?;
+    let answer = Tagged::created(reservation);
+    request.remember(tenant.tx(), &answer).await?;
+    tenant.commit(&state).await?;
+    Ok(answer.into_response())
+}
+
+/// The field rules of a new reservation (before any transaction opens).
+pub fn validate_create(new: &CreateReservation) -> ApiResult<()> {
     validate_fields(
         Some(&new.guest_name),
         Some(new.party_size),
@@ -113,30 +126,31 @@ pub async fn create_reservation(
     )?;
     validate_reservation_time(new.reservation_time, Utc::now())?;
     validate_quote(new.quoted_wait_minutes)?;
+    initial_status(new)?;
+    Ok(())
+}
+
+/// Books `new` (checked by `validate_create`) in the caller's transaction:
+/// links its guest, quotes a walk-in, journals it, and seats it at once
+/// when asked. Every surface that adds a visit comes here.
+pub async fn book(tenant: &mut Tenant, new: &CreateReservation) -> ApiResult<Reservation> {
     let (status, seat_now) = initial_status(new)?;
-    let mut tenant = user.open(&state, restaurant_id).await?;
-    if let Some(replay) = request.replay(tenant.tx()).await? {
-        return Ok(replay);
-    }
-    let guest = booking::guest_for(&mut tenant, new).await?;
+    let guest = booking::guest_for(tenant, new).await?;
     let mut reservation = queries::insert_reservation(tenant.tx(), new, status, guest).await?;
     if reservation.is_walk_in() && !seat_now {
         let quote = new.quoted_wait_minutes;
-        reservation = floor::waitlist::quote_walk_in(&mut tenant, reservation, quote).await?;
+        reservation = floor::waitlist::quote_walk_in(tenant, reservation, quote).await?;
     }
-    journal(&mut tenant, "reservation.create", None, &reservation).await?;
+    journal(tenant, "reservation.create", None, &reservation).await?;
     if seat_now {
         let seat = UpdateReservation {
             status: Some(ReservationStatus::Seated),
             allow_over_capacity: new.allow_over_capacity,
             ..UpdateReservation::default()
         };
-        reservation = change_locked(&mut tenant, &reservation, &seat).await?;
+        reservation = change_locked(tenant, &reservation, &seat).await?;
     }
-    let answer = Tagged::created(reservation);
-    request.remember(tenant.tx(), &answer).await?;
-    tenant.commit(&state).await?;
-    Ok(answer.into_response())
+    Ok(reservation)
 }
 
 /// Changes a reservation: any subset of fields. A `status` change follows the

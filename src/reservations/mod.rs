@@ -13,6 +13,9 @@ use crate::state::AppState;
 /// The day list's SQL builder, public so a test can EXPLAIN exactly this query.
 pub use queries::push_list_query;
 
+/// Adding a visit, for every surface that adds one (the app-as-it-grew's `guests` too).
+pub use handlers::{book, validate_create};
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(

@@ -24,7 +24,7 @@ use crate::{
     http::{AppJson, AppPath, Idempotent, IfMatch, RestaurantId, Tagged},
     journal::{journal, journal_delete},
     state::AppState,
-    tenant::AuthUser,
+    tenant::{AuthUser, Tenant},
 };
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -107,7 +107,7 @@ pub async fn create_table(
     Ok(answer.into_response())
 }
 
-fn validate_update(change: &UpdateTable) -> Result<(), FieldError> {
+pub fn validate_update(change: &UpdateTable) -> Result<(), FieldError> {
     if let Some(number) = &change.table_number {
         validate_table_number(number)?;
     }
@@ -139,22 +139,35 @@ pub async fn update_table(
 ) -> ApiResult<Tagged<Table>> {
     validate_update(&change)?;
     let mut tenant = user.open(&state, path.restaurant_id).await?;
+    let before = floor::lock_table(&mut tenant, path.table_id).await?;
+    if_match.check(&before)?;
+    let table = apply(&mut tenant, &before, &change).await?;
+    tenant.commit(&state).await?;
+    Ok(Tagged::ok(table))
+}
+
+/// Applies `change` (checked by `validate_update`) to the locked table
+/// `before` in the caller's transaction: seats or finishes a party through
+/// `floor`, edits the floor plan (owner or manager), journals. Every
+/// surface that changes a table comes here.
+pub async fn apply(tenant: &mut Tenant, before: &Table, change: &UpdateTable) -> ApiResult<Table> {
     if change.edits_floor_plan() {
         tenant.require_manager()?;
     }
-    let before = floor::lock_table(&mut tenant, path.table_id).await?;
-    if_match.check(&before)?;
-    let plain_status = floor::change_party(&mut tenant, &before, &change).await?;
-    let table = if change.edits_floor_plan() || plain_status.is_some() {
-        let table = queries::update_table(tenant.tx(), before.id, &change, plain_status).await?;
-        journal(&mut tenant, "table.update", Some(&before), &table).await?;
-        table
+    let plain_status = floor::change_party(tenant, before, change).await?;
+    if change.edits_floor_plan() || plain_status.is_some() {
+        let table = queries::update_table(tenant.tx(), before.id, change, plain_status).await?;
+        journal(tenant, "table.update", Some(before), &table).await?;
+        Ok(table)
     } else {
         // Seating or finishing already recorded the table's new state.
-        queries::select_table(tenant.tx(), before.id).await?
-    };
-    tenant.commit(&state).await?;
-    Ok(Tagged::ok(table))
+        queries::select_table(tenant.tx(), before.id).await
+    }
+}
+
+/// Every table, in natural order, in the caller's transaction.
+pub async fn all(tenant: &mut Tenant) -> ApiResult<Vec<Table>> {
+    queries::select_tables(tenant.tx()).await
 }
 
 /// Removes a table (owner or manager); 409 while a party is seated at it.

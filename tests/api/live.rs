@@ -209,7 +209,7 @@ async fn signing_out_everywhere_or_being_deactivated_closes_the_socket_with_4001
 }
 
 /// Two app instances on one database, notifying each other through `redis`.
-async fn two_instances_through(redis: &RedisServer) -> (TestApp, TestApp) {
+pub async fn two_instances_through(redis: &RedisServer) -> (TestApp, TestApp) {
     let mut config = test_config();
     config.redis_url = Some(qtable::config::Secret::new(redis.url.clone()));
     config.redis_channel_prefix = format!("test-{}", uuid::Uuid::new_v4().simple());

@@ -7,6 +7,8 @@ mod auth;
 mod browser;
 mod combinations;
 mod compat;
+mod compat_flows;
+mod compat_surface;
 mod connections;
 mod day_report;
 mod docs;

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::helpers::{TestApp, assert_keys, assert_wire_timestamp, id, strings};
+use crate::helpers::{TABLE_KEYS, TestApp, assert_keys, assert_wire_timestamp, id, strings};
 
 #[tokio::test]
 async fn a_table_has_exactly_the_contract_shape() {
@@ -12,21 +12,7 @@ async fn a_table_has_exactly_the_contract_shape() {
 
     let table = app.create_table(&owner, "A1", 4).await;
 
-    assert_keys(
-        &table,
-        &[
-            "capacity",
-            "createdAt",
-            "currentGuestId",
-            "id",
-            "lastUpdated",
-            "position",
-            "section",
-            "shape",
-            "status",
-            "tableNumber",
-        ],
-    );
+    assert_keys(&table, &TABLE_KEYS);
     assert_eq!(table["tableNumber"], "A1");
     assert_eq!(table["capacity"], 4);
     assert_eq!(table["status"], "available");

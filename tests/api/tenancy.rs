@@ -2,13 +2,17 @@
 //! 403/404 and changes nothing) and in SQL as the service's role (row-level
 //! security hides and protects other tenants' rows on every tenant table).
 
+use reqwest::Method;
 use serde_json::{Value, json};
 use sqlx::{PgPool, Row, postgres::PgConnectOptions};
 use uuid::Uuid;
 
 use qtable::db::TenantTx;
 
-use crate::helpers::{Account, Reply, TestApp, id};
+use crate::{
+    compat_flows::realtime,
+    helpers::{Account, Reply, TestApp, id},
+};
 
 /// Every table with a `restaurant_id` column.
 async fn tenant_tables(db: &PgPool) -> Vec<String> {
@@ -228,7 +232,7 @@ async fn every_endpoint(
         reservation,
         profile,
     } = objects;
-    vec![
+    let mut replies = vec![
         app.get_tables(by).await,
         app.post_table(by, &json!({"tableNumber": "Z9", "capacity": 2}))
             .await,
@@ -280,6 +284,44 @@ async fn every_endpoint(
         app.get_servers(by).await,
         app.get_seating_suggestions(by, 2).await,
         app.get_day_report(by, "2026-12-01").await,
+    ];
+    replies.extend(every_compat_endpoint(app, by, objects).await);
+    replies
+}
+
+/// The app-as-it-grew's routes with a restaurant in the path (`compat`).
+async fn every_compat_endpoint(app: &TestApp, by: &Account, objects: &Objects) -> Vec<Reply> {
+    let Objects {
+        table, reservation, ..
+    } = objects;
+    let rid = &by.restaurant_id;
+    let seat = json!({"guests": [{"id": reservation, "status": "Finished"}]});
+    vec![
+        app.get_guests(by, "").await,
+        app.post_guest(by, &json!({"first_name": "X", "party_size": 2}))
+            .await,
+        app.get_guest(by, reservation).await,
+        app.put_guest(by, reservation, &json!({"notes": "Hijacked"}))
+            .await,
+        app.delete_guest(by, reservation).await,
+        app.batch_update(by, &seat).await,
+        app.clear_table(by, Method::PUT, table).await,
+        app.clear_table(by, Method::POST, table).await,
+        app.bulk_tables(by, &json!([{"id": table, "capacity": 9}]))
+            .await,
+        app.get_dashboard(by, &format!("/restaurants/{rid}/dashboard-data"))
+            .await,
+        app.get_dashboard(by, &format!("/api/v1/dashboard/{rid}/dashboard-data"))
+            .await,
+        app.get_dashboard(by, &format!("/api/v1/dashboard/{rid}/updates"))
+            .await,
+        app.get_dashboard(by, &format!("/api/sync/full?restaurant_id={rid}"))
+            .await,
+        app.get_dashboard(
+            by,
+            &format!("/api/sync/delta?restaurant_id={rid}&since=2026-01-01T00:00:00"),
+        )
+        .await,
     ]
 }
 
@@ -315,7 +357,8 @@ async fn another_tenants_object_id_under_your_own_restaurant_is_404() {
     let (a, b) = two_tenants(&app).await;
     let a_member = app.add_staff(&a, "staff").await;
     let member = &a_member.user_id;
-    let profile = &objects(&app, &a).await.profile;
+    let a_objects = objects(&app, &a).await;
+    let (profile, visit, table) = (&a_objects.profile, &a_objects.reservation, &a_objects.table);
     let b_profile = &objects(&app, &b).await.profile;
     let linked = json!({"guestName": "X", "partySize": 2, "guestProfileId": profile});
 
@@ -331,6 +374,12 @@ async fn another_tenants_object_id_under_your_own_restaurant_is_404() {
         app.merge_guest_profiles(&b, b_profile, profile).await,
         app.merge_guest_profiles(&b, profile, b_profile).await,
         app.post_reservation(&b, &linked).await,
+        app.get_guest(&b, visit).await,
+        app.put_guest(&b, visit, &json!({"notes": "X"})).await,
+        app.delete_guest(&b, visit).await,
+        app.clear_table(&b, Method::PUT, table).await,
+        app.bulk_tables(&b, &json!([{"id": table, "capacity": 9}]))
+            .await,
     ];
 
     for reply in replies {
@@ -404,4 +453,42 @@ async fn a_non_superuser_that_owns_the_tables_migrates_serves_and_is_still_isola
         assert_eq!(seen, 0, "{table}");
     }
     tx.rollback().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_second_restaurant_sees_none_of_the_firsts_guests_on_its_dashboard_or_realtime() {
+    let app = TestApp::spawn().await;
+    let (a, b) = two_tenants(&app).await;
+    let mut b_socket = realtime(&app, &b, "").await;
+    assert_eq!(b_socket.next_json().await["type"], "restaurant_connect");
+
+    let a_guest = app
+        .post_guest(
+            &a,
+            &json!({"first_name": "Zed", "last_name": "Alpha", "party_size": 2}),
+        )
+        .await;
+    let b_guest = app
+        .post_guest(&b, &json!({"first_name": "Bea", "party_size": 2}))
+        .await;
+    let b_board = app
+        .get_dashboard(&b, "/api/v1/dashboard/data")
+        .await
+        .expect_200();
+
+    assert_eq!((a_guest.status, b_guest.status), (201, 201));
+    let first = b_socket.next_json().await;
+    assert_eq!(
+        first["guest_id"], b_guest.body["id"],
+        "A's guest never reached B's socket"
+    );
+    let names: Vec<&str> = b_board["guests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["name"].as_str().unwrap())
+        .collect();
+    assert!(!names.contains(&"Zed Alpha"), "{names:?}");
+    assert!(names.contains(&"Bea"), "{names:?}");
+    assert_eq!(app.get_guest(&b, id(&a_guest.body)).await.status, 404);
 }

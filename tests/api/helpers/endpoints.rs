@@ -391,3 +391,52 @@ impl TestApp {
         (status, kind, response.text().await.unwrap())
     }
 }
+
+/// The app-as-it-grew's routes (`compat`).
+impl TestApp {
+    pub async fn get_guests(&self, by: &Account, query: &str) -> Reply {
+        self.get_by(by, &with_query("/guests", query)).await
+    }
+
+    pub async fn post_guest(&self, by: &Account, body: &Value) -> Reply {
+        self.post_by(by, "/guests", body).await
+    }
+
+    pub async fn get_guest(&self, by: &Account, guest_id: &str) -> Reply {
+        self.get_by(by, &format!("/guests/{guest_id}")).await
+    }
+
+    pub async fn put_guest(&self, by: &Account, guest_id: &str, body: &Value) -> Reply {
+        self.put_by(by, &format!("/guests/{guest_id}"), body).await
+    }
+
+    pub async fn delete_guest(&self, by: &Account, guest_id: &str) -> Reply {
+        self.delete_by(by, &format!("/guests/{guest_id}")).await
+    }
+
+    pub async fn batch_update(&self, by: &Account, body: &Value) -> Reply {
+        self.post_by(by, "/batch-update", body).await
+    }
+
+    pub async fn batch_update_with_key(&self, by: &Account, key: &str, body: &Value) -> Reply {
+        let request = self.by(Method::POST, by, "/batch-update");
+        self.send(request.header("idempotency-key", key).json(body))
+            .await
+    }
+
+    /// `PUT` or `POST …/tables/{id}/clear`, with no body.
+    pub async fn clear_table(&self, by: &Account, method: Method, table_id: &str) -> Reply {
+        let rest = format!("/tables/{table_id}/clear");
+        self.send(self.by(method, by, &rest)).await
+    }
+
+    pub async fn bulk_tables(&self, by: &Account, body: &Value) -> Reply {
+        self.post_by(by, "/tables/bulk", body).await
+    }
+
+    /// Any of the dashboard reads, at an absolute path (with its query).
+    pub async fn get_dashboard(&self, by: &Account, path: &str) -> Reply {
+        self.send(self.with_token(Method::GET, path, &by.token))
+            .await
+    }
+}

@@ -22,6 +22,20 @@ pub fn strings<'a>(rows: impl IntoIterator<Item = &'a Value>, key: &str) -> Vec<
         .collect()
 }
 
+/// A Table's keys, sorted, as the contract (and the compat surface) send it.
+pub const TABLE_KEYS: [&str; 10] = [
+    "capacity",
+    "createdAt",
+    "currentGuestId",
+    "id",
+    "lastUpdated",
+    "position",
+    "section",
+    "shape",
+    "status",
+    "tableNumber",
+];
+
 /// Asserts that an object has exactly these keys (given sorted).
 pub fn assert_keys(value: &Value, expected: &[&str]) {
     let mut keys: Vec<&str> = value

@@ -7,7 +7,7 @@ pub mod redis;
 pub mod tools;
 pub mod ws;
 
-pub use json::{assert_keys, assert_wire_timestamp, id, json_of, strings};
+pub use json::{TABLE_KEYS, assert_keys, assert_wire_timestamp, id, json_of, strings};
 
 use std::sync::Once;
 

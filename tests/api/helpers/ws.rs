@@ -43,7 +43,22 @@ pub async fn connect_with_receive_buffer(
     query: &str,
     receive_buffer: Option<u32>,
 ) -> Result<LiveClient, u16> {
-    let url = format!("ws://127.0.0.1:{port}/restaurants/{restaurant_id}/live{query}");
+    let path = format!("/restaurants/{restaurant_id}/live{query}");
+    connect_to(port, &path, token, receive_buffer).await
+}
+
+/// The app-as-it-grew's `/realtime` (`query` with its `?`); `token` as on `connect`.
+pub async fn connect_realtime(port: u16, query: &str, token: &str) -> Result<LiveClient, u16> {
+    connect_to(port, &format!("/realtime{query}"), token, None).await
+}
+
+async fn connect_to(
+    port: u16,
+    path: &str,
+    token: &str,
+    receive_buffer: Option<u32>,
+) -> Result<LiveClient, u16> {
+    let url = format!("ws://127.0.0.1:{port}{path}");
     let mut request = url.into_client_request().unwrap();
     if !token.is_empty() {
         request.headers_mut().insert(
