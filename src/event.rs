@@ -90,6 +90,10 @@ pub struct Event {
     /// translations of the log (`/realtime`); never on the native wire.
     #[serde(skip)]
     pub action: Option<String>,
+    /// The entity's keys the write changed (an update's only); like
+    /// `action`, never on the native wire.
+    #[serde(skip)]
+    pub changed: Option<Vec<String>>,
 }
 
 impl Event {

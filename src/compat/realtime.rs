@@ -103,8 +103,10 @@ impl Dialect for Realtime {
 fn translate(event: &Event, clock: Clock) -> Option<Value> {
     let data = &event.data.0;
     let mut message = match event.kind {
-        EventKind::TableUpdate => table_updated(data, clock),
-        EventKind::ReservationUpdate => visit_changed(data, event.action.as_deref())?,
+        EventKind::TableUpdate => table_updated(data, changed_keys(event), clock),
+        EventKind::ReservationUpdate => {
+            visit_changed(data, event.action.as_deref(), changed_keys(event))?
+        }
         EventKind::BatchComplete => json!({"type": "atomic_transaction_complete",
             "affected_entities": data["affected_entities"]}),
         _ => return None,
@@ -113,6 +115,15 @@ fn translate(event: &Event, clock: Clock) -> Option<Value> {
     message["timestamp"] = json!(clock.socket(event.created_at.0));
     message["seq"] = json!(event.seq);
     Some(message)
+}
+
+/// What the write changed of the entity (nothing known for a creation).
+fn changed_keys(event: &Event) -> &[String] {
+    event.changed.as_deref().unwrap_or_default()
+}
+
+fn changed(keys: &[String], key: &str) -> bool {
+    keys.iter().any(|k| k == key)
 }
 
 /// A native time string in this socket's form.
@@ -125,7 +136,7 @@ fn retime(value: &Value, clock: Clock) -> Value {
 
 /// Both of Python's table shapes at once: the table PUT's (`position`,
 /// `updatedAt`) and the batch's flat `x`, `y`.
-fn table_updated(table: &Value, clock: Clock) -> Value {
+fn table_updated(table: &Value, keys: &[String], clock: Clock) -> Value {
     let mut data = table.as_object().cloned().unwrap_or_default();
     for key in ["lastUpdated", "createdAt"] {
         if let Some(at) = data.get(key).map(|v| retime(v, clock)) {
@@ -135,16 +146,24 @@ fn table_updated(table: &Value, clock: Clock) -> Value {
     data.insert("updatedAt".into(), data["lastUpdated"].clone());
     data.insert("x".into(), table["position"]["x"].clone());
     data.insert("y".into(), table["position"]["y"].clone());
-    let action = if table["currentGuestId"].is_null() {
-        "updated"
-    } else {
-        "assigned"
-    };
+    let action = table_action(table, keys);
     json!({"type": "table_updated", "table_id": table["id"], "action": action, "data": data})
 }
 
+/// Python's table actions: a party sat down (`assigned`), the party left
+/// (`cleared`), another status (`status_changed`), anything else (`updated`).
+fn table_action(table: &Value, keys: &[String]) -> &'static str {
+    let seated_here = !table["currentGuestId"].is_null();
+    match (changed(keys, "currentGuestId"), changed(keys, "status")) {
+        (true, _) if seated_here => "assigned",
+        (true, _) => "cleared",
+        (false, true) => "status_changed",
+        (false, false) => "updated",
+    }
+}
+
 /// A visit's change as a guest message; `None` for a booking not yet at the door.
-fn visit_changed(visit: &Value, journal_action: Option<&str>) -> Option<Value> {
+fn visit_changed(visit: &Value, journal_action: Option<&str>, keys: &[String]) -> Option<Value> {
     let status: ReservationStatus = serde_json::from_value(visit["status"].clone()).ok()?;
     let shown = GuestStatus::of(status)?;
     let id = &visit["id"];
@@ -153,12 +172,23 @@ fn visit_changed(visit: &Value, journal_action: Option<&str>) -> Option<Value> {
     }
     let (kind, action) = match (journal_action, shown) {
         (Some("reservation.create"), _) => ("guest_created", "created"),
-        (_, GuestStatus::Seated) => ("guest_updated", "table_assigned"),
-        (_, GuestStatus::Finished) => ("guest_updated", "table_cleared"),
-        _ => ("guest_updated", "status_changed"),
+        _ => ("guest_updated", guest_action(shown, keys)),
     };
     let data = guest_data(visit, shown);
     Some(json!({"type": kind, "guest_id": id, "action": action, "data": data}))
+}
+
+/// Python's guest actions for a changed visit: seated at a table
+/// (`table_assigned`), its table freed when it finished (`table_cleared`),
+/// another status (`status_changed`), or only its details (`info_updated`).
+fn guest_action(shown: GuestStatus, keys: &[String]) -> &'static str {
+    let moved = changed(keys, "status") || changed(keys, "assignedTableId");
+    match shown {
+        _ if !moved => "info_updated",
+        GuestStatus::Seated => "table_assigned",
+        GuestStatus::Finished => "table_cleared",
+        _ => "status_changed",
+    }
 }
 
 /// The guest as Python's messages carried it (always with its `id`).
@@ -188,6 +218,7 @@ mod tests {
             restaurant_id: Uuid::from_u128(1),
             seq: 7,
             action: action.map(str::to_owned),
+            changed: None,
         }
     }
 

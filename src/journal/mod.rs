@@ -40,16 +40,41 @@ pub async fn journal<T: Journaled>(
     before: Option<&T>,
     after: &T,
 ) -> ApiResult<()> {
+    let before = before.map(to_json);
+    let after_json = to_json(after);
     let change = Change {
         user_id: tenant.actor().user_id,
         action,
         entity_type: T::ENTITY,
         entity_id: after.id(),
-        before: before.map(to_json),
-        after: Some(to_json(after)),
-        event: (T::UPDATED, to_json(after)),
+        changed: before
+            .as_ref()
+            .map(|before| changed_keys(before, &after_json)),
+        before,
+        after: Some(after_json.clone()),
+        event: (T::UPDATED, after_json),
     };
     record(tenant, change).await
+}
+
+/// The top-level keys whose values differ between `before` and `after`.
+fn changed_keys(before: &Value, after: &Value) -> Vec<String> {
+    let (Some(before), Some(after)) = (before.as_object(), after.as_object()) else {
+        return Vec::new();
+    };
+    let mut keys: Vec<String> = after
+        .iter()
+        .filter(|(key, value)| before.get(*key) != Some(value))
+        .map(|(key, _)| key.clone())
+        .chain(
+            before
+                .keys()
+                .filter(|key| !after.contains_key(*key))
+                .cloned(),
+        )
+        .collect();
+    keys.sort();
+    keys
 }
 
 /// Records a deletion; the event carries only the id.
@@ -65,6 +90,7 @@ pub async fn journal_delete<T: Journaled>(
         entity_id: deleted.id(),
         before: Some(to_json(deleted)),
         after: None,
+        changed: None,
         event: (T::DELETED, json!({ "id": deleted.id() })),
     };
     record(tenant, change).await

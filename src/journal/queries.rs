@@ -20,9 +20,9 @@ statements! {
              insert into activity (restaurant_id, user_id, action, entity_type, entity_id, before, after)
              values ($1, $5, $6, $7, $3, $8, $9)
          )
-         insert into events (restaurant_id, seq, type, entity_id, data, action)
-         select $1, last_seq, $2, $3, $4, $6 from counter
-         returning type, data, created_at, restaurant_id, seq, action";
+         insert into events (restaurant_id, seq, type, entity_id, data, action, changed)
+         select $1, last_seq, $2, $3, $4, $6, $10 from counter
+         returning type, data, created_at, restaurant_id, seq, action, changed";
     /// The counter bump and an event that no activity entry goes with.
     RECORD_EVENT = "with counter as (
              insert into event_counters as c (restaurant_id, last_seq) values ($1, 1)
@@ -31,7 +31,7 @@ statements! {
          )
          insert into events (restaurant_id, seq, type, entity_id, data)
          select $1, last_seq, $2, $3, $4 from counter
-         returning type, data, created_at, restaurant_id, seq, action";
+         returning type, data, created_at, restaurant_id, seq, action, changed";
     SELECT_ACTIVITY = "select id, at, user_id, action, entity_type, entity_id, before, after
          from activity
          where ($1::text is null or entity_type = $1)
@@ -49,6 +49,8 @@ pub(super) struct Change {
     pub entity_id: Uuid,
     pub before: Option<Value>,
     pub after: Option<Value>,
+    /// The top-level keys an update changed.
+    pub changed: Option<Vec<String>>,
     /// The live event: its kind and `data`.
     pub event: (EventKind, Value),
 }
@@ -69,6 +71,7 @@ pub(super) async fn record(tx: &mut TenantTx, change: Change) -> ApiResult<Event
         .bind(change.entity_type)
         .bind(change.before.map(sqlx::types::Json))
         .bind(change.after.map(sqlx::types::Json))
+        .bind(change.changed)
         .fetch_one(tx.conn())
         .await?)
 }

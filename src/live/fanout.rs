@@ -98,8 +98,13 @@ async fn subscribe(client: &redis::Client, channel: &str) -> Option<redis::aio::
 
 fn deliver(hub: &Hub, payload: &[u8]) {
     match serde_json::from_slice(payload) {
-        Ok(Outbound::Event { mut event, action }) => {
+        Ok(Outbound::Event {
+            mut event,
+            action,
+            changed,
+        }) => {
             event.action = action;
+            event.changed = changed;
             hub.receive(event);
         }
         Ok(Outbound::Revoked {

@@ -46,10 +46,13 @@ pub enum Delivery {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Outbound {
-    /// The event with its journal action, which `Event` itself does not serialise.
+    /// The event with its journal action and changed keys, which `Event`
+    /// itself does not serialise.
     Event {
         event: Event,
         action: Option<String>,
+        #[serde(default)]
+        changed: Option<Vec<String>>,
     },
     Revoked {
         restaurant_id: Uuid,
@@ -202,6 +205,7 @@ impl Publisher for Hub {
                 // Full or closed: other instances find the event in the log instead.
                 let _ = outbound.try_send(Outbound::Event {
                     action: event.action.clone(),
+                    changed: event.changed.clone(),
                     event: event.clone(),
                 });
             }

@@ -13,7 +13,7 @@ use crate::{
 statements! {
     LATEST_SEQ = "select coalesce((select last_seq from event_counters where restaurant_id = $1), 0)";
     CAN_REPLAY_FROM = "select min(seq) from events where restaurant_id = $1";
-    EVENTS_AFTER = "select type, data, created_at, restaurant_id, seq, action from events
+    EVENTS_AFTER = "select type, data, created_at, restaurant_id, seq, action, changed from events
          where restaurant_id = $1 and seq > $2 and seq <= $3
          order by seq
          limit $4";

@@ -301,7 +301,7 @@ async fn a_walk_in_is_listed_announced_seated_by_one_batch_and_its_table_cleared
     let done = next_message(&mut socket, &mut seq).await;
     assert_eq!(
         (&freed["type"], &freed["action"]),
-        (&json!("table_updated"), &json!("updated"))
+        (&json!("table_updated"), &json!("cleared"))
     );
     assert_eq!(
         (&done["type"], &done["action"]),

@@ -465,3 +465,37 @@ async fn erasing_a_guests_profile_also_erases_the_visits_special_requests() {
         (&json!(null), &json!([]))
     );
 }
+
+#[tokio::test]
+async fn realtime_tells_a_change_of_details_from_a_change_of_status() {
+    let app = TestApp::spawn().await;
+    let owner = app.register().await;
+    let table = app.create_table(&owner, "T1", 4).await;
+    let guest = app.post_guest(&owner, &walk_in()).await.body;
+    let mut socket = realtime(&app, &owner, "").await;
+    assert_eq!(socket.next_json().await["type"], "restaurant_connect");
+
+    let notes = json!({"notes": "Birthday"});
+    assert_eq!(app.put_guest(&owner, id(&guest), &notes).await.status, 200);
+    let arrived = json!({"status": "Arrived"});
+    assert_eq!(
+        app.put_guest(&owner, id(&guest), &arrived).await.status,
+        200
+    );
+    let moved = json!({"position": {"x": 0.5, "y": 0.5}});
+    assert_eq!(app.put_table(&owner, id(&table), &moved).await.status, 200);
+
+    let mut actions = Vec::new();
+    for _ in 0..3 {
+        let message = socket.next_json().await;
+        actions.push((message["type"].clone(), message["action"].clone()));
+    }
+    assert_eq!(
+        actions,
+        [
+            (json!("guest_updated"), json!("info_updated")),
+            (json!("guest_updated"), json!("status_changed")),
+            (json!("table_updated"), json!("updated")),
+        ]
+    );
+}
