@@ -32,6 +32,8 @@ pub mod tables;
 // What spans domains.
 pub mod booking;
 pub mod floor;
+/// An operator tool over every domain: `qtable import`.
+pub mod import;
 
 // The service around them.
 pub mod docs;

@@ -12,6 +12,7 @@ mod errors;
 mod guest_profiles;
 mod hardening;
 mod health;
+mod import;
 mod input_edge;
 mod live;
 mod reservations;
