@@ -13,6 +13,7 @@ mod rules;
 mod source;
 mod write;
 
+use futures_util::{StreamExt, stream};
 use sqlx::PgPool;
 
 pub use report::Report;
@@ -24,6 +25,9 @@ use source::Source;
 /// Restaurants read from the source at once: one read of each table per
 /// batch, as the source has no index on `restaurant_id`.
 const BATCH: usize = 10;
+/// Restaurants written at once, each in its own transaction: while one
+/// waits on the database the other's rows are prepared.
+const CONCURRENT: usize = 2;
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -48,8 +52,11 @@ pub async fn run(target: &PgPool, options: &Options) -> anyhow::Result<Report> {
     let mut progress = Progress::new(restaurants.len());
     let mut reports = Vec::with_capacity(restaurants.len());
     for batch in restaurants.chunks(BATCH) {
-        for rows in source.read(batch, &users).await? {
-            let report = write::restaurant(target, &rows, &owners, options.dry_run).await;
+        let rows = source.read(batch, &users).await?;
+        let mut written = stream::iter(&rows)
+            .map(|rows| write::restaurant(target, rows, &owners, options.dry_run))
+            .buffered(CONCURRENT);
+        while let Some(report) = written.next().await {
             let outcome = match &report.outcome {
                 Outcome::Imported => "done",
                 Outcome::Failed(_) => "FAILED",

@@ -10,6 +10,10 @@ use super::plan::{Profile, Restaurant, Table, User, Visit};
 use crate::db::{TenantTx, statements};
 
 statements! {
+    /// Per visit, the history trigger recomputes the visit's profile: for a
+    /// restaurant's thousands of visits that costs more than writing them.
+    /// Deferred, each profile is recomputed once (`REFRESH_HISTORY`) before commit.
+    DEFER_HISTORY = "select set_config('app.defer_guest_history', 'on', true)";
     SELECT_RESTAURANT = "select default_region from restaurants where id = $1";
     UPDATE_RESTAURANT = "update restaurants set name = $2, timezone = $3, settings = $4,
              version = version + 1, updated_at = now()
@@ -74,7 +78,6 @@ statements! {
              is distinct from (excluded.first_name, excluded.last_name, excluded.phone, excluded.email,
                                excluded.dietary_restrictions, excluded.prior_visit_count)
          returning id, xmax = 0";
-    /// The visits' trigger keeps the history; a changed prior count needs this.
     REFRESH_HISTORY = "select app.refresh_guest_history(id) from unnest($1::uuid[]) as id";
     UPSERT_VISITS = "insert into reservations as r (id, restaurant_id, guest_name, party_size, status,
              reservation_time, check_in_time, seated_time, finished_time, assigned_table_id,
@@ -123,6 +126,11 @@ impl Written {
             updated: updated.into_iter().map(|(id, _)| id).collect(),
         }
     }
+}
+
+pub async fn defer_history(tx: &mut TenantTx) -> sqlx::Result<()> {
+    sqlx::query(DEFER_HISTORY).execute(tx.conn()).await?;
+    Ok(())
 }
 
 /// The restaurant's phone region when it is already here.

@@ -50,6 +50,7 @@ async fn write(
     report: &mut RestaurantReport,
 ) -> anyhow::Result<()> {
     let mut tx = TenantTx::begin(pool, target.id).await?;
+    queries::defer_history(&mut tx).await?;
     let region = upsert_restaurant(&mut tx, target, report).await?;
     let plan = plan::build(rows, email_owners, &region, report);
     write_users(&mut tx, &plan, report).await?;
@@ -122,7 +123,6 @@ async fn write_floor_and_book(
             .await?;
     let tables = queries::upsert_tables(tx, &plan.tables).await?;
     let profiles = queries::upsert_profiles(tx, &plan.profiles).await?;
-    queries::refresh_history(tx, &profiles.updated).await?;
     report.written(
         Entity::GuestProfiles,
         plan.profiles.len(),
@@ -130,6 +130,12 @@ async fn write_floor_and_book(
         profiles.updated.len(),
     );
     let visits = queries::upsert_visits(tx, &plan.visits).await?;
+    // A moved visit's old profile is one of this restaurant's too: after
+    // any change, every profile's history is recomputed.
+    if !(visits.new.is_empty() && visits.updated.is_empty() && profiles.updated.is_empty()) {
+        let all: Vec<Uuid> = plan.profiles.iter().map(|p| p.id).collect();
+        queries::refresh_history(tx, &all).await?;
+    }
     queries::open_seatings(tx, &plan.visits).await?;
     let seated =
         queries::set_table_guests(tx, plan.tables.iter().filter(|t| t.current_guest.is_some()))
