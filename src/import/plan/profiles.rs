@@ -235,3 +235,60 @@ fn restrictions(value: Option<&serde_json::Value>) -> Vec<String> {
         .filter(|s| !s.is_empty())
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn guest(id: &str, phone: Option<&str>, email: Option<&str>, visits: i32) -> Guest {
+        Guest {
+            id: id.into(),
+            restaurant_id: "r".into(),
+            first_name: Some(id.into()),
+            last_name: None,
+            email: email.map(Into::into),
+            phone: phone.map(Into::into),
+            party_size: Some(2),
+            status: None,
+            table_id: None,
+            reservation_time: None,
+            check_in_time: None,
+            seated_time: None,
+            finished_time: None,
+            dietary_restrictions: None,
+            special_requests: None,
+            notes: None,
+            total_visits: Some(visits),
+            created_at: None,
+            updated_at: None,
+        }
+    }
+
+    #[test]
+    fn rows_sharing_a_phone_or_an_email_are_one_person_transitively() {
+        let guests = [
+            guest("a", Some("(202) 555-0143"), None, 3),
+            guest("b", Some("202-555-0143"), Some("Bob@X.test"), 5),
+            guest("c", None, Some("bob@x.test"), 1),
+            guest("d", Some("+1234567890"), None, 0),
+            guest("e", Some("+1234567890"), None, 0),
+        ];
+
+        let grouping = group("r", &guests, &[], "US");
+
+        assert_eq!(grouping.profiles.len(), 3, "{:?}", grouping.profiles);
+        assert!(
+            grouping.of_guest[..3]
+                .iter()
+                .all(|p| *p == grouping.of_guest[0])
+        );
+        // A number no region has is no identity: the placeholders stay apart.
+        assert_ne!(grouping.of_guest[3], grouping.of_guest[4]);
+        let bob = &grouping.profiles[0];
+        assert_eq!(bob.prior_visits, 5);
+        assert_eq!(
+            (bob.phone.as_deref(), bob.email.as_deref()),
+            (Some("+12025550143"), Some("bob@x.test"))
+        );
+    }
+}
