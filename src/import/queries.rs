@@ -23,28 +23,37 @@ statements! {
          values ($1, $2, $3, $4, $5)
          on conflict do nothing
          returning default_region";
-    /// A hash is replaced only while it is still the imported bcrypt one:
-    /// after a sign-in QTable's argon2id hash is the password.
-    UPDATE_USERS = "update users u set email = x.email,
-             password_hash = case when u.password_hash like '$2%' then x.password_hash else u.password_hash end,
-             first_name = x.first_name, last_name = x.last_name, role = x.role::staff_role,
-             active = x.active, version = u.version + 1, updated_at = now()
-         from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bool[])
-             as x(id, email, password_hash, first_name, last_name, role, active)
-         where u.id = x.id
-           and (u.email, u.first_name, u.last_name, u.role, u.active,
-                u.password_hash like '$2%' and u.password_hash <> x.password_hash)
-               is distinct from (x.email, x.first_name, x.last_name, x.role::staff_role, x.active, false)
-         returning u.id";
-    /// Nothing for a user already here, or whose email an account holds.
-    INSERT_USERS = "insert into users (id, restaurant_id, email, password_hash, first_name, last_name, role, active, created_at)
-         select x.id, app.current_restaurant(), x.email, x.password_hash, x.first_name, x.last_name,
-                x.role::staff_role, x.active, coalesce(x.created_at, now())
-         from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bool[], $8::timestamptz[])
-             as x(id, email, password_hash, first_name, last_name, role, active, created_at)
-         on conflict do nothing
-         returning id";
-    SELECT_USERS = "select id from users where id = any($1)";
+    /// Updates the users already here and inserts the others, in one
+    /// statement: for each, whether it is new, updated, and here at all
+    /// (not when an account elsewhere holds its email). A hash is replaced
+    /// only while it is still the imported bcrypt one: after a sign-in,
+    /// QTable's argon2id hash is the password.
+    UPSERT_USERS = "with x as (
+             select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                                  $7::bool[], $8::timestamptz[])
+                 as x(id, email, password_hash, first_name, last_name, role, active, created_at)
+         ), updated as (
+             update users u set email = x.email,
+                 password_hash = case when u.password_hash like '$2%' then x.password_hash else u.password_hash end,
+                 first_name = x.first_name, last_name = x.last_name, role = x.role::staff_role,
+                 active = x.active, version = u.version + 1, updated_at = now()
+             from x
+             where u.id = x.id
+               and (u.email, u.first_name, u.last_name, u.role, u.active,
+                    u.password_hash like '$2%' and u.password_hash <> x.password_hash)
+                   is distinct from (x.email, x.first_name, x.last_name, x.role::staff_role, x.active, false)
+             returning u.id
+         ), inserted as (
+             insert into users (id, restaurant_id, email, password_hash, first_name, last_name, role, active, created_at)
+             select x.id, app.current_restaurant(), x.email, x.password_hash, x.first_name, x.last_name,
+                    x.role::staff_role, x.active, coalesce(x.created_at, now())
+             from x
+             on conflict do nothing
+             returning id
+         )
+         select x.id in (select id from inserted), x.id in (select id from updated),
+                x.id in (select id from inserted) or exists (select 1 from users u where u.id = x.id)
+         from x";
     UPSERT_TABLES = "insert into dining_tables as t (id, restaurant_id, table_number, capacity, status,
              position_x, position_y, shape, section, created_at)
          select x.id, app.current_restaurant(), x.number, x.capacity, x.status::table_status,
@@ -111,6 +120,11 @@ statements! {
          on conflict (table_id) where released_at is null do nothing";
 }
 
+/// One column of a batch, to bind as an array.
+fn column<'a, T, U>(rows: &'a [T], value: impl Fn(&'a T) -> U) -> Vec<U> {
+    rows.iter().map(value).collect()
+}
+
 /// Which of a batch's rows were new and which updated (the rest were already so).
 #[derive(Debug, Default)]
 pub struct Written {
@@ -170,73 +184,37 @@ pub async fn insert_restaurant(
         .await
 }
 
-/// The users' columns, in the order both user statements bind them.
-fn user_columns(users: &[User]) -> (Vec<Uuid>, [Vec<&str>; 5], Vec<bool>) {
-    let text = |f: fn(&User) -> &str| users.iter().map(f).collect::<Vec<_>>();
-    (
-        users.iter().map(|u| u.id).collect(),
-        [
-            text(|u| &u.email),
-            text(|u| &u.password_hash),
-            text(|u| &u.first_name),
-            text(|u| &u.last_name),
-            text(|u| u.role),
-        ],
-        users.iter().map(|u| u.active).collect(),
-    )
-}
-
-/// Users written: (new, updated, present afterwards).
+/// Users written: how many were new, updated, and are here afterwards.
 pub async fn upsert_users(
     tx: &mut TenantTx,
     users: &[User],
-) -> sqlx::Result<(Vec<Uuid>, Vec<Uuid>, Vec<Uuid>)> {
-    let (ids, [email, hash, first, last, role], active) = user_columns(users);
-    let updated = sqlx::query_scalar(UPDATE_USERS)
-        .bind(&ids)
-        .bind(&email)
-        .bind(&hash)
-        .bind(&first)
-        .bind(&last)
-        .bind(&role)
-        .bind(&active)
+) -> sqlx::Result<(usize, usize, usize)> {
+    let rows: Vec<(bool, bool, bool)> = sqlx::query_as(UPSERT_USERS)
+        .bind(column(users, |u| u.id))
+        .bind(column(users, |u| u.email.as_str()))
+        .bind(column(users, |u| u.password_hash.as_str()))
+        .bind(column(users, |u| u.first_name.as_str()))
+        .bind(column(users, |u| u.last_name.as_str()))
+        .bind(column(users, |u| u.role))
+        .bind(column(users, |u| u.active))
+        .bind(column(users, |u| u.created_at))
         .fetch_all(tx.conn())
         .await?;
-    let created: Vec<_> = users.iter().map(|u| u.created_at).collect();
-    let new = sqlx::query_scalar(INSERT_USERS)
-        .bind(&ids)
-        .bind(&email)
-        .bind(&hash)
-        .bind(&first)
-        .bind(&last)
-        .bind(&role)
-        .bind(&active)
-        .bind(&created)
-        .fetch_all(tx.conn())
-        .await?;
-    let present = sqlx::query_scalar(SELECT_USERS)
-        .bind(&ids)
-        .fetch_all(tx.conn())
-        .await?;
-    Ok((new, updated, present))
+    let count = |f: fn(&(bool, bool, bool)) -> bool| rows.iter().filter(|r| f(r)).count();
+    Ok((count(|r| r.0), count(|r| r.1), count(|r| r.2)))
 }
 
 pub async fn upsert_tables(tx: &mut TenantTx, tables: &[Table]) -> sqlx::Result<Written> {
     let rows = sqlx::query_as(UPSERT_TABLES)
-        .bind(tables.iter().map(|t| t.id).collect::<Vec<_>>())
-        .bind(tables.iter().map(|t| t.number.as_str()).collect::<Vec<_>>())
-        .bind(tables.iter().map(|t| t.capacity).collect::<Vec<_>>())
-        .bind(tables.iter().map(|t| t.status).collect::<Vec<_>>())
-        .bind(tables.iter().map(|t| t.position.0).collect::<Vec<_>>())
-        .bind(tables.iter().map(|t| t.position.1).collect::<Vec<_>>())
-        .bind(tables.iter().map(|t| t.shape).collect::<Vec<_>>())
-        .bind(
-            tables
-                .iter()
-                .map(|t| t.section.as_deref())
-                .collect::<Vec<_>>(),
-        )
-        .bind(tables.iter().map(|t| t.created_at).collect::<Vec<_>>())
+        .bind(column(tables, |t| t.id))
+        .bind(column(tables, |t| t.number.as_str()))
+        .bind(column(tables, |t| t.capacity))
+        .bind(column(tables, |t| t.status))
+        .bind(column(tables, |t| t.position.0))
+        .bind(column(tables, |t| t.position.1))
+        .bind(column(tables, |t| t.shape))
+        .bind(column(tables, |t| t.section.as_deref()))
+        .bind(column(tables, |t| t.created_at))
         .fetch_all(tx.conn())
         .await?;
     Ok(Written::of(rows))
@@ -262,34 +240,14 @@ pub async fn upsert_profiles(tx: &mut TenantTx, profiles: &[Profile]) -> sqlx::R
         .map(|p| Value::from(p.dietary_restrictions.clone()))
         .collect();
     let rows = sqlx::query_as(UPSERT_PROFILES)
-        .bind(profiles.iter().map(|p| p.id).collect::<Vec<_>>())
-        .bind(
-            profiles
-                .iter()
-                .map(|p| p.first_name.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            profiles
-                .iter()
-                .map(|p| p.last_name.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            profiles
-                .iter()
-                .map(|p| p.phone.as_deref())
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            profiles
-                .iter()
-                .map(|p| p.email.as_deref())
-                .collect::<Vec<_>>(),
-        )
+        .bind(column(profiles, |p| p.id))
+        .bind(column(profiles, |p| p.first_name.as_str()))
+        .bind(column(profiles, |p| p.last_name.as_str()))
+        .bind(column(profiles, |p| p.phone.as_deref()))
+        .bind(column(profiles, |p| p.email.as_deref()))
         .bind(dietary)
-        .bind(profiles.iter().map(|p| p.prior_visits).collect::<Vec<_>>())
-        .bind(profiles.iter().map(|p| p.created_at).collect::<Vec<_>>())
+        .bind(column(profiles, |p| p.prior_visits))
+        .bind(column(profiles, |p| p.created_at))
         .fetch_all(tx.conn())
         .await?;
     Ok(Written::of(rows))
@@ -304,38 +262,21 @@ pub async fn refresh_history(tx: &mut TenantTx, profiles: &[Uuid]) -> sqlx::Resu
 }
 
 pub async fn upsert_visits(tx: &mut TenantTx, visits: &[Visit]) -> sqlx::Result<Written> {
-    let times =
-        |f: fn(&Visit) -> crate::import::source::Time| visits.iter().map(f).collect::<Vec<_>>();
     let rows = sqlx::query_as(UPSERT_VISITS)
-        .bind(visits.iter().map(|v| v.id).collect::<Vec<_>>())
-        .bind(
-            visits
-                .iter()
-                .map(|v| v.guest_name.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .bind(visits.iter().map(|v| v.party_size).collect::<Vec<_>>())
-        .bind(visits.iter().map(|v| v.status).collect::<Vec<_>>())
-        .bind(times(|v| v.reservation_time))
-        .bind(times(|v| v.check_in_time))
-        .bind(times(|v| v.seated_time))
-        .bind(times(|v| v.finished_time))
-        .bind(visits.iter().map(|v| v.table).collect::<Vec<_>>())
-        .bind(
-            visits
-                .iter()
-                .map(|v| v.contact_info.as_deref())
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            visits
-                .iter()
-                .map(|v| v.notes.as_deref())
-                .collect::<Vec<_>>(),
-        )
-        .bind(visits.iter().map(|v| v.profile).collect::<Vec<_>>())
-        .bind(times(|v| v.created_at))
-        .bind(times(|v| v.updated_at))
+        .bind(column(visits, |v| v.id))
+        .bind(column(visits, |v| v.guest_name.as_str()))
+        .bind(column(visits, |v| v.party_size))
+        .bind(column(visits, |v| v.status))
+        .bind(column(visits, |v| v.reservation_time))
+        .bind(column(visits, |v| v.check_in_time))
+        .bind(column(visits, |v| v.seated_time))
+        .bind(column(visits, |v| v.finished_time))
+        .bind(column(visits, |v| v.table))
+        .bind(column(visits, |v| v.contact_info.as_deref()))
+        .bind(column(visits, |v| v.notes.as_deref()))
+        .bind(column(visits, |v| v.profile))
+        .bind(column(visits, |v| v.created_at))
+        .bind(column(visits, |v| v.updated_at))
         .fetch_all(tx.conn())
         .await?;
     Ok(Written::of(rows))
@@ -345,9 +286,9 @@ pub async fn upsert_visits(tx: &mut TenantTx, visits: &[Visit]) -> sqlx::Result<
 pub async fn open_seatings(tx: &mut TenantTx, visits: &[Visit]) -> sqlx::Result<()> {
     let seated: Vec<&Visit> = visits.iter().filter(|v| v.status == "seated").collect();
     sqlx::query(OPEN_SEATINGS)
-        .bind(seated.iter().map(|v| v.id).collect::<Vec<_>>())
-        .bind(seated.iter().map(|v| v.table).collect::<Vec<_>>())
-        .bind(seated.iter().map(|v| v.seated_time).collect::<Vec<_>>())
+        .bind(column(&seated, |v| v.id))
+        .bind(column(&seated, |v| v.table))
+        .bind(column(&seated, |v| v.seated_time))
         .execute(tx.conn())
         .await?;
     Ok(())

@@ -102,13 +102,13 @@ async fn write_users(
     report: &mut RestaurantReport,
 ) -> anyhow::Result<()> {
     let (new, updated, present) = queries::upsert_users(tx, &plan.users).await?;
-    for _ in present.len()..plan.users.len() {
+    for _ in present..plan.users.len() {
         report.skip(
             Entity::Users,
             "email already has a QTable account, skipped (never overwritten)",
         );
     }
-    report.written(Entity::Users, present.len(), new.len(), updated.len());
+    report.written(Entity::Users, present, new, updated);
     Ok(())
 }
 
