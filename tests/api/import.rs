@@ -438,3 +438,29 @@ async fn every_statement_on_the_source_prepares_against_the_python_schema() {
 
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+#[tokio::test]
+async fn only_the_restaurants_named_are_imported_and_an_unknown_one_is_refused() {
+    let app = TestApp::spawn().await;
+    let source = messy_source("someone@else.test").await;
+    let only = |ids: &[&str]| Options {
+        restaurants: ids.iter().map(|id| id.to_string()).collect(),
+        ..options(&source)
+    };
+
+    let unknown = import::run(&app.db, &only(&[PIZZA, "no-such-place"])).await;
+    let report = run(&app, &only(&[PIZZA])).await;
+
+    let error = format!("{:#}", unknown.expect_err("refused"));
+    assert!(
+        error.contains("no such restaurant in the source: no-such-place"),
+        "{error}"
+    );
+    let names: Vec<&str> = report
+        .restaurants
+        .iter()
+        .map(|r| r.source_id.as_str())
+        .collect();
+    assert_eq!(names, [PIZZA]);
+    assert_eq!(restaurants_in(&app.db).await, 1);
+}
