@@ -19,6 +19,7 @@ pub enum Kind {
     Reservation,
     /// A guest profile, named after the first row of the rows it groups.
     Profile,
+    Activity,
 }
 
 impl Kind {
@@ -30,6 +31,7 @@ impl Kind {
             Kind::Guest => "guest",
             Kind::Reservation => "reservation",
             Kind::Profile => "profile",
+            Kind::Activity => "activity",
         }
     }
 }

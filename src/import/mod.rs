@@ -68,7 +68,6 @@ pub async fn run(target: &PgPool, options: &Options) -> anyhow::Result<Report> {
     progress.finish();
     let report = Report {
         source: source.describe().to_owned(),
-        activity_logs: source.has_activity_logs,
         timezone: source.timezone.clone(),
         timezone_given: options.source_timezone.is_some(),
         dry_run: options.dry_run,

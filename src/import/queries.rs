@@ -6,7 +6,7 @@
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::plan::{Profile, Restaurant, Table, User, Visit};
+use super::plan::{Entry, Profile, Restaurant, Table, User, Visit};
 use crate::db::{TenantTx, statements};
 
 statements! {
@@ -113,6 +113,14 @@ statements! {
                                excluded.finished_time, excluded.assigned_table_id, excluded.contact_info,
                                excluded.notes, excluded.guest_profile_id)
          returning id, xmax = 0";
+    /// The journal is history: an entry already here stays as it is.
+    INSERT_ACTIVITY = "insert into activity (id, restaurant_id, at, user_id, action, entity_type, entity_id, before, after)
+         select x.id, app.current_restaurant(), coalesce(x.at, now()), x.user_id, x.action, x.entity_type,
+                x.entity_id, x.before, x.after
+         from unnest($1::uuid[], $2::timestamptz[], $3::uuid[], $4::text[], $5::text[], $6::uuid[], $7::jsonb[], $8::jsonb[])
+             as x(id, at, user_id, action, entity_type, entity_id, before, after)
+         on conflict (id) do nothing
+         returning id";
     /// The seated parties' open seatings; one already open at a table stays.
     OPEN_SEATINGS = "insert into seatings (restaurant_id, reservation_id, table_id, seated_at)
          select app.current_restaurant(), x.visit, x.table_id, coalesce(x.seated_at, now())
@@ -292,4 +300,20 @@ pub async fn open_seatings(tx: &mut TenantTx, visits: &[Visit]) -> sqlx::Result<
         .execute(tx.conn())
         .await?;
     Ok(())
+}
+
+/// How many of these journal entries were new.
+pub async fn insert_activity(tx: &mut TenantTx, entries: &[Entry]) -> sqlx::Result<usize> {
+    let new: Vec<Uuid> = sqlx::query_scalar(INSERT_ACTIVITY)
+        .bind(column(entries, |e| e.id))
+        .bind(column(entries, |e| e.at))
+        .bind(column(entries, |e| e.user))
+        .bind(column(entries, |e| e.action.as_str()))
+        .bind(column(entries, |e| e.entity_type.as_str()))
+        .bind(column(entries, |e| e.entity_id))
+        .bind(column(entries, |e| e.before.clone()))
+        .bind(column(entries, |e| e.after.clone()))
+        .fetch_all(tx.conn())
+        .await?;
+    Ok(new.len())
 }

@@ -16,16 +16,18 @@ pub enum Entity {
     /// Python guests, each one visit.
     GuestVisits,
     Reservations,
+    Activity,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 6] = [
+    pub const ALL: [Entity; 7] = [
         Entity::Restaurant,
         Entity::Users,
         Entity::Tables,
         Entity::GuestProfiles,
         Entity::GuestVisits,
         Entity::Reservations,
+        Entity::Activity,
     ];
 
     fn label(self) -> &'static str {
@@ -36,6 +38,7 @@ impl Entity {
             Entity::GuestProfiles => "guest profiles",
             Entity::GuestVisits => "guests (visits)",
             Entity::Reservations => "reservations",
+            Entity::Activity => "activity log",
         }
     }
 }
@@ -117,8 +120,6 @@ pub struct Report {
     /// Whether the zone was given (`--source-timezone`) or the source server's.
     pub timezone_given: bool,
     pub dry_run: bool,
-    /// Whether the source has the `activity_logs` of older databases (not imported).
-    pub activity_logs: bool,
     pub restaurants: Vec<RestaurantReport>,
 }
 
@@ -163,12 +164,6 @@ impl fmt::Display for Report {
         )?;
         if self.dry_run {
             writeln!(f, "Dry run: nothing was written.")?;
-        }
-        if self.activity_logs {
-            writeln!(
-                f,
-                "The source's activity_logs are not imported (see docs/import.md)."
-            )?;
         }
         for restaurant in &self.restaurants {
             writeln!(f)?;

@@ -1,7 +1,7 @@
 //! One restaurant, in one tenant transaction (row-level security on, as
 //! for a request): its row first, since its phone region decides how the
 //! guests group, then users, tables, profiles, visits, seatings and who sits
-//! where. Any error rolls back this restaurant alone.
+//! where, then the old activity log. Any error rolls back this restaurant alone.
 
 use std::collections::{HashMap, HashSet};
 
@@ -55,6 +55,8 @@ async fn write(
     let plan = plan::build(rows, email_owners, &region, report);
     write_users(&mut tx, &plan, report).await?;
     write_floor_and_book(&mut tx, &plan, report).await?;
+    let journaled = queries::insert_activity(&mut tx, &plan.activity).await?;
+    report.written(Entity::Activity, plan.activity.len(), journaled, 0);
     if dry_run {
         // Dropping it rolls everything back: the report is the run's only trace.
         drop(tx);

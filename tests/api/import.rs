@@ -44,6 +44,21 @@ insert into reservations (id, restaurant_id, guest_id, table_id, party_size, res
     ('res-b1', '7d9a3c1e-5b2f-4e8a-9c3d-1f2e3d4c5b6a', null, null, 2, '2026-12-07 12:00', 'Eve', null, null, 'runningLate', '2026-11-29 12:00');
 ";
 
+/// The activity log of databases made before 2025-08-17, as the schema's
+/// notes describe it (the fixture, the schema at its last commit, has none).
+const ACTIVITY_LOGS: &str = "
+create table activity_logs (id varchar primary key, restaurant_id varchar not null references restaurants (id),
+    user_id varchar, action varchar(100), entity_type varchar(50), entity_id varchar,
+    old_data json, new_data json, log_metadata json, created_at timestamp default now());
+";
+
+const OLD_ACTIVITY: &str = "
+insert into activity_logs (id, restaurant_id, user_id, action, entity_type, entity_id, old_data, new_data, created_at) values
+    ('log-1', 'test-restaurant-1', 'user-1', 'table_updated', 'table', 'table-1',
+     '{\"status\": \"available\"}', '{\"status\": \"occupied\"}', '2026-11-30 12:00'),
+    ('log-2', 'test-restaurant-1', null, 'guest_created', 'guest', 'guest-3', null, '{\"first_name\": \"Cara\"}', '2026-11-25 12:00');
+";
+
 /// The old system's schema, a fact to test against.
 const SCHEMA: &str = include_str!("../fixtures/python-original-schema.sql");
 
@@ -60,6 +75,12 @@ async fn messy_source(taken_email: &str) -> String {
         .execute(&mut conn)
         .await
         .expect("the messy rows");
+    for statement in [ACTIVITY_LOGS, OLD_ACTIVITY] {
+        sqlx::raw_sql(statement)
+            .execute(&mut conn)
+            .await
+            .expect("an old activity log");
+    }
     let hash = bcrypt::hash(PASSWORD, 4).unwrap();
     let users = [
         (
@@ -211,6 +232,7 @@ async fn an_import_brings_the_floor_the_book_the_regulars_and_the_logins() {
     let users = pizza.counts[&Entity::Users];
     assert_eq!((users.read, users.new, users.skipped), (2, 1, 1), "{text}");
     assert_eq!(pizza.counts[&Entity::GuestProfiles].new, 3, "{text}");
+    assert_eq!(pizza.counts[&Entity::Activity].new, 2, "{text}");
     let bistro = restaurant(&report, BISTRO);
     assert!(
         bistro
@@ -257,6 +279,13 @@ async fn an_import_brings_the_floor_the_book_the_regulars_and_the_logins() {
     );
     let taken = by_number(&floor, "5");
     assert_eq!(taken["status"], "occupied");
+    let journal = app.get_activity(&ana, "").await.expect_200();
+    let logged = journal.to_string();
+    let table_one = by_number(&floor, "1")["id"].as_str().unwrap().to_owned();
+    assert!(
+        logged.contains(&table_one) && logged.contains("table_updated"),
+        "{journal}"
+    );
 
     let book = app
         .get_reservations(&ana, "from=2026-11-01T00:00:00Z&to=2027-01-01T00:00:00Z")
@@ -423,10 +452,15 @@ async fn the_command_exits_non_zero_with_a_clear_message_on_a_bad_source() {
 }
 
 /// The import's statements on the source, prepared against the fixture
-/// (as `statements.rs` does for the service's against the migrations).
+/// and the older activity log (as `statements.rs` does for the service's
+/// against the migrations).
 #[tokio::test]
 async fn every_statement_on_the_source_prepares_against_the_python_schema() {
     let mut conn = connect(&python_database().await).await;
+    sqlx::raw_sql(ACTIVITY_LOGS)
+        .execute(&mut conn)
+        .await
+        .unwrap();
 
     let mut failures = Vec::new();
     let on_source = all_statements().filter(|s| s.schema == Schema::PythonOriginal);

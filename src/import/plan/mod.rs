@@ -2,6 +2,7 @@
 //! of the mapping (docs/import.md) is made here and counted in the report
 //! before anything is written.
 
+mod activity;
 mod floor;
 mod profiles;
 
@@ -11,6 +12,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use uuid::Uuid;
 
+pub use activity::Entry;
 pub use floor::Table;
 pub use profiles::Profile;
 
@@ -71,6 +73,7 @@ pub struct Plan {
     pub tables: Vec<Table>,
     pub profiles: Vec<Profile>,
     pub visits: Vec<Visit>,
+    pub activity: Vec<Entry>,
 }
 
 pub fn restaurant(source: &source::Restaurant, report: &mut RestaurantReport) -> Restaurant {
@@ -163,6 +166,7 @@ pub fn build(
         tables,
         profiles: grouping.profiles,
         visits,
+        activity: activity::entries(&rows.activity, report),
     }
 }
 

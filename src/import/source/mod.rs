@@ -12,7 +12,7 @@ use std::{
 use anyhow::{Context, bail};
 use sqlx::{PgPool, postgres::PgConnectOptions};
 
-pub use queries::{Guest, Reservation, Restaurant, Table, Time, User};
+pub use queries::{Activity, Guest, Reservation, Restaurant, Table, Time, User};
 
 /// The columns the import reads, per table: a source without one of them
 /// is older or newer than the schema we know.
@@ -110,6 +110,22 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The columns read of `activity_logs`, when the source has that table.
+const ACTIVITY: (&str, &[&str]) = (
+    "activity_logs",
+    &[
+        "id",
+        "restaurant_id",
+        "user_id",
+        "action",
+        "entity_type",
+        "entity_id",
+        "old_data",
+        "new_data",
+        "created_at",
+    ],
+);
+
 /// Everything one restaurant had.
 #[derive(Debug, Clone)]
 pub struct RestaurantRows {
@@ -118,6 +134,7 @@ pub struct RestaurantRows {
     pub tables: Vec<Table>,
     pub guests: Vec<Guest>,
     pub reservations: Vec<Reservation>,
+    pub activity: Vec<Activity>,
 }
 
 pub struct Source {
@@ -164,7 +181,7 @@ impl Source {
             pool,
             description: crate::db::describe(&options),
             timezone,
-            has_activity_logs: tables.contains_key("activity_logs"),
+            has_activity_logs: tables.contains_key(ACTIVITY.0),
         })
     }
 
@@ -208,6 +225,11 @@ impl Source {
             queries::select_reservations(&mut conn, &ids, zone).await?,
             |r| &r.restaurant_id,
         );
+        let activity = match self.has_activity_logs {
+            true => queries::select_activity(&mut conn, &ids, zone).await?,
+            false => Vec::new(),
+        };
+        let mut activity = by_restaurant(activity, |a| &a.restaurant_id);
         Ok(restaurants
             .iter()
             .map(|restaurant| RestaurantRows {
@@ -220,6 +242,7 @@ impl Source {
                 tables: tables.remove(&restaurant.id).unwrap_or_default(),
                 guests: guests.remove(&restaurant.id).unwrap_or_default(),
                 reservations: reservations.remove(&restaurant.id).unwrap_or_default(),
+                activity: activity.remove(&restaurant.id).unwrap_or_default(),
             })
             .collect())
     }
@@ -268,8 +291,10 @@ fn check_schema(tables: &BTreeMap<String, BTreeSet<String>>) -> anyhow::Result<(
             missing_tables.join(", ")
         );
     }
+    let optional = tables.contains_key(ACTIVITY.0).then_some(&ACTIVITY);
     let missing_columns: Vec<String> = EXPECTED
         .iter()
+        .chain(optional)
         .flat_map(|(table, columns)| {
             columns
                 .iter()
@@ -310,6 +335,21 @@ mod tests {
             error
                 .to_string()
                 .contains("missing columns guests.total_visits")
+        );
+    }
+
+    #[test]
+    fn an_activity_log_is_optional_but_checked_when_there() {
+        let mut tables = schema("");
+        let kept = ACTIVITY.1.iter().filter(|c| **c != "new_data");
+        tables.insert(
+            "activity_logs".into(),
+            kept.map(|c| c.to_string()).collect(),
+        );
+        let error = check_schema(&tables).unwrap_err();
+        assert!(
+            error.to_string().contains("activity_logs.new_data"),
+            "{error}"
         );
     }
 

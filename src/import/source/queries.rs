@@ -53,6 +53,10 @@ statements! { python_original:
              finished_time at time zone $2 as finished_time, notes, special_requests,
              created_at at time zone $2 as created_at, updated_at at time zone $2 as updated_at
          from reservations where restaurant_id = any($1) order by created_at, id";
+    /// Only databases made before 2025-08-17 have this table.
+    SELECT_ACTIVITY = "select id, restaurant_id, user_id, action, entity_type, entity_id,
+             old_data, new_data, created_at at time zone $2 as created_at
+         from activity_logs where restaurant_id = any($1) order by created_at, id";
 }
 
 pub type Time = Option<DateTime<Utc>>;
@@ -142,6 +146,20 @@ pub struct Reservation {
     pub updated_at: Time,
 }
 
+/// One entry of the Python service's activity log.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Activity {
+    pub id: String,
+    pub restaurant_id: String,
+    pub user_id: Option<String>,
+    pub action: Option<String>,
+    pub entity_type: Option<String>,
+    pub entity_id: Option<String>,
+    pub old_data: Option<Value>,
+    pub new_data: Option<Value>,
+    pub created_at: Time,
+}
+
 pub async fn select_columns(conn: &mut PgConnection) -> sqlx::Result<Vec<(String, String)>> {
     sqlx::query_as(SELECT_COLUMNS).fetch_all(conn).await
 }
@@ -224,4 +242,12 @@ pub async fn select_reservations(
     zone: &str,
 ) -> sqlx::Result<Vec<Reservation>> {
     select_for(conn, SELECT_RESERVATIONS, restaurants, zone).await
+}
+
+pub async fn select_activity(
+    conn: &mut PgConnection,
+    restaurants: &[String],
+    zone: &str,
+) -> sqlx::Result<Vec<Activity>> {
+    select_for(conn, SELECT_ACTIVITY, restaurants, zone).await
 }
