@@ -31,9 +31,11 @@ pub async fn restaurant(
     report.name.clone_from(&target.name);
     if let Err(error) = write(pool, rows, &target, email_owners, dry_run, &mut report).await {
         report.outcome = Outcome::Failed(format!("{error:#}"));
+        // Rolled back: what was read and planned stands, nothing was written.
         for counts in report.counts.values_mut() {
             *counts = Counts {
                 read: counts.read,
+                skipped: counts.skipped,
                 ..Counts::default()
             };
         }
