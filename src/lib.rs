@@ -2,7 +2,8 @@
 //! Layers (docs/architecture.md): a bottom layer that names no domain
 //! (config, db, role, tokens, password, event, tenant, journal, error, http,
 //! metrics, state), the domains above it, `floor` for what spans tables and
-//! reservations, and `startup` assembling it all.
+//! reservations, `import` (the operator's `qtable import`) over them all,
+//! and `startup` assembling it all.
 
 // The bottom layer.
 pub mod config;
