@@ -6,6 +6,7 @@
 mod floor;
 mod host_stand;
 mod http_load;
+mod import;
 mod live;
 mod login;
 mod report;
@@ -44,7 +45,8 @@ const IDLE_SOCKETS: usize = 10_000;
 const FILES_NEEDED: u64 = IDLE_SOCKETS as u64 + 2_048;
 
 /// What `BENCH_ONLY` may name: a section, or one request of the HTTP section.
-const PARTS: [&str; 11] = [
+const PARTS: [&str; 12] = [
+    "import",
     "startup",
     "http",
     "live",
@@ -135,6 +137,11 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn run(settings: &Settings, work_dir: &Path) -> anyhow::Result<()> {
+    // The import's figure needs a source database, not the seeded service.
+    if settings.only.as_deref() == Some("import") {
+        let restaurants = settings.shape.restaurants;
+        return import::run(restaurants, &settings.server_binary, work_dir).await;
+    }
     let database = Database::provision(settings, work_dir).await?;
     let secret = hex::encode(rand::random::<[u8; 32]>());
     let bench = Bench {

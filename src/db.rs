@@ -26,12 +26,23 @@ use crate::{
 
 /// One SQL statement of the service, named by where it is declared. Every
 /// statement is declared with `statements!`, so the whole list is known, and
-/// a test prepares each one against the migrated schema: a renamed column
+/// a test prepares each one against the schema it runs on: a renamed column
 /// fails that test, not a request.
 #[derive(Debug)]
 pub struct Statement {
     pub name: &'static str,
     pub sql: &'static str,
+    pub schema: Schema,
+}
+
+/// The schema a statement is written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Schema {
+    /// QTable's own, as `migrations/` makes it.
+    Service,
+    /// The Python service's database that `qtable import` reads
+    /// (`tests/fixtures/python-original-schema.sql`).
+    PythonOriginal,
 }
 
 inventory::collect!(Statement);
@@ -42,15 +53,26 @@ pub fn all_statements() -> impl Iterator<Item = &'static Statement> {
     inventory::iter::<Statement>.into_iter()
 }
 
-/// Declares constant SQL statements and registers each in `all_statements()`.
+/// Declares constant SQL statements and registers each in `all_statements()`;
+/// `python_original:` first marks statements on the import's source.
 macro_rules! statements {
-    ($($(#[$doc:meta])* $name:ident = $sql:expr;)+) => {$(
+    (python_original: $($rest:tt)+) => {
+        $crate::db::statements!(@on PythonOriginal $($rest)+);
+    };
+    (@on $schema:ident $($(#[$doc:meta])* $name:ident = $sql:expr;)+) => {$(
         $(#[$doc])*
         const $name: &str = $sql;
         inventory::submit! {
-            $crate::db::Statement { name: concat!(module_path!(), "::", stringify!($name)), sql: $name }
+            $crate::db::Statement {
+                name: concat!(module_path!(), "::", stringify!($name)),
+                sql: $name,
+                schema: $crate::db::Schema::$schema,
+            }
         }
     )+};
+    ($($rest:tt)+) => {
+        $crate::db::statements!(@on Service $($rest)+);
+    };
 }
 pub(crate) use statements;
 

@@ -3,7 +3,8 @@
 //! (config, db, role, tokens, password, event, tenant, journal, error, http,
 //! metrics, state), the domains above it, `floor` for what spans tables and
 //! reservations, `web` (the host stand's page), `compat` translating the
-//! app-as-it-grew's routes onto them, and `startup` assembling it all.
+//! app-as-it-grew's routes onto them, `import` (the operator's `qtable
+//! import`) over them all, and `startup` assembling it all.
 
 // The bottom layer.
 pub mod config;
@@ -34,6 +35,8 @@ pub mod tables;
 pub mod booking;
 pub mod compat;
 pub mod floor;
+/// An operator tool over every domain: `qtable import`.
+pub mod import;
 
 // The service around them.
 pub mod docs;

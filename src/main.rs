@@ -1,4 +1,4 @@
-//! The `qtable` command: `serve` (the default), `migrate`, `openapi`.
+//! The `qtable` command: `serve` (the default), `migrate`, `openapi`, `import`.
 
 use std::process::ExitCode;
 
@@ -26,6 +26,25 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document.
     Openapi,
+    /// Bring every restaurant over from the Python service's database
+    /// (migrating this one first); see docs/import.md.
+    Import(ImportArgs),
+}
+
+#[derive(clap::Args)]
+struct ImportArgs {
+    /// The Python service's PostgreSQL URL (only read).
+    #[arg(long, value_name = "POSTGRES_URL")]
+    from: String,
+    /// Run everything, print the report, write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Import only this restaurant (its id in the source); repeatable.
+    #[arg(long = "restaurant", value_name = "ID")]
+    restaurants: Vec<String>,
+    /// The zone of the source's zone-less timestamps (default: the source server's TimeZone).
+    #[arg(long, value_name = "TZ")]
+    source_timezone: Option<String>,
 }
 
 #[tokio::main]
@@ -56,6 +75,7 @@ async fn main() -> ExitCode {
     telemetry::init(config.log_format);
     let result = match command {
         Command::Migrate => migrate(&config).await,
+        Command::Import(args) => import(&config, args).await,
         _ => serve(config).await,
     };
     match result {
@@ -73,6 +93,26 @@ async fn migrate(config: &Config) -> anyhow::Result<()> {
     database.migrate(config).await?;
     tracing::info!("migrations applied");
     database.close().await
+}
+
+/// Prints the report; any failed restaurant makes the exit code non-zero.
+async fn import(config: &Config, args: ImportArgs) -> anyhow::Result<()> {
+    let database = Database::open(config).await?;
+    qtable::db::migrate(&database.pool).await?;
+    let options = qtable::import::Options {
+        from: args.from,
+        dry_run: args.dry_run,
+        restaurants: args.restaurants,
+        source_timezone: args.source_timezone,
+    };
+    let report = qtable::import::run(&database.pool, &options).await;
+    database.close().await?;
+    let report = report?;
+    println!("{report}");
+    match report.failed() {
+        0 => Ok(()),
+        n => anyhow::bail!("{n} restaurants failed and were rolled back"),
+    }
 }
 
 async fn serve(mut config: Config) -> anyhow::Result<()> {

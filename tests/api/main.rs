@@ -16,6 +16,7 @@ mod errors;
 mod guest_profiles;
 mod hardening;
 mod health;
+mod import;
 mod input_edge;
 mod live;
 mod reservations;

@@ -204,6 +204,13 @@ impl TestApp {
         (owner, manager, staff)
     }
 
+    /// Signs in an account that exists already (one imported, say).
+    pub async fn sign_in(&self, email: &str, password: &str) -> Account {
+        let tokens = self.login(email, password).await;
+        assert_eq!(tokens.status, 200, "{}", tokens.body);
+        Account::from_tokens(email, &tokens.body)
+    }
+
     /// Adds a staff member with `role` through `by`, and signs them in.
     pub async fn add_staff(&self, by: &Account, role: &str) -> Account {
         let email = unique_email(role);
