@@ -70,10 +70,19 @@ statements! {
                  when entity_type = 'guest_profile' then jsonb_build_object('id', entity_id)
                  else app.erased_visit(after) end
          where entity_id = any($1)";
+    /// A remembered answer that is one of the visits loses the person; one
+    /// that mentions a visit deeper down (a compat batch's results) keeps
+    /// only its top-level scalars (`success`, `message`).
     ERASE_REMEMBERED = "update idempotency_keys set body = case
-             when body ? 'guestName' then app.erased_visit(body)
-             else jsonb_build_object('id', body -> 'id') end
-         where body ->> 'id' = any(cast($1 as uuid[])::text[])";
+             when body ->> 'id' = any(cast($1 as uuid[])::text[]) then
+                 case when body ? 'guestName' then app.erased_visit(body)
+                 else jsonb_build_object('id', body -> 'id') end
+             else (select coalesce(jsonb_object_agg(key, value), '{}') from jsonb_each(body)
+                   where jsonb_typeof(value) not in ('object', 'array')) end
+         where jsonb_typeof(body) = 'object'
+           and (body ->> 'id' = any(cast($1 as uuid[])::text[])
+                or exists (select 1 from unnest(cast($1 as uuid[])) visit
+                           where strpos(body::text, visit::text) > 0))";
 }
 
 /// 404 unless the restaurant has this (unerased) profile.

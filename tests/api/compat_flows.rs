@@ -155,7 +155,7 @@ pub fn walk_in() -> Value {
         "email": "ana@example.com", "dietary_restrictions": ["gluten"], "special_requests": "window"})
 }
 
-fn seat_batch(guest: &str, table: &str) -> Value {
+pub fn seat_batch(guest: &str, table: &str) -> Value {
     json!({"guests": [{"id": guest, "status": "Seated", "assignedTableId": table}],
         "tables": [{"id": table, "status": "occupied", "currentGuestId": guest}]})
 }

@@ -9,7 +9,7 @@ use serde_json::json;
 use qtable::config::CompatTimeFormat;
 
 use crate::{
-    compat_flows::{assert_guest, assert_python_time, assert_table, realtime, walk_in},
+    compat_flows::{assert_guest, assert_python_time, assert_table, realtime, seat_batch, walk_in},
     helpers::{TestApp, assert_keys, assert_wire_timestamp, id, test_config, ws::connect_realtime},
 };
 
@@ -449,14 +449,25 @@ async fn the_date_filter_reads_the_local_day_and_refuses_impossible_years() {
 }
 
 #[tokio::test]
-async fn erasing_a_guests_profile_also_erases_the_visits_special_requests() {
+async fn erasing_a_guests_profile_also_erases_the_visits_special_requests_and_batch_answers() {
     let app = TestApp::spawn().await;
     let owner = app.register().await;
+    let table = app.create_table(&owner, "T1", 4).await;
     let guest = app.post_guest(&owner, &walk_in()).await.body;
+    let batch = seat_batch(id(&guest), id(&table));
+    let seated = app.batch_update_with_key(&owner, "seat-1", &batch).await;
+    assert!(seated.body.to_string().contains("Silva"), "{}", seated.body);
     let profiles = app.get_guest_profiles(&owner, "").await.expect_200();
     let profile = id(&profiles["items"][0]).to_owned();
 
     assert_eq!(app.delete_guest_profile(&owner, &profile).await.status, 204);
+
+    let replayed = app
+        .batch_update_with_key(&owner, "seat-1", &batch)
+        .await
+        .expect_200();
+    assert!(!replayed.to_string().contains("Silva"), "{replayed}");
+    assert_eq!(replayed["success"], true);
 
     let erased = app.get_guest(&owner, id(&guest)).await.expect_200();
     assert_eq!(erased["specialRequests"], json!(null));
