@@ -42,6 +42,8 @@ impl Server {
             .env("PORT", port.to_string())
             .envs(std::env::vars().filter(|(name, _)| PASSED_THROUGH.contains(&name.as_str())))
             .env("QTABLE_DATA_DIR", data_dir)
+            // The live load opens about a hundred sockets per sign-in.
+            .env("LIVE_SOCKETS_PER_SESSION", "100000")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())

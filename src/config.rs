@@ -99,6 +99,8 @@ pub struct Config {
     pub live_ping_interval: Duration,
     /// ...and drops one that has been silent this long.
     pub live_idle_timeout: Duration,
+    /// Live sockets one session keeps open per instance; a newer one closes the oldest (4009).
+    pub live_sockets_per_session: usize,
     pub compat_time_format: CompatTimeFormat,
 }
 
@@ -212,6 +214,11 @@ impl Config {
             live_idle_timeout: Duration::from_secs(
                 parse_positive("LIVE_IDLE_SECS", get("LIVE_IDLE_SECS"), 90)?.into(),
             ),
+            live_sockets_per_session: parse_positive(
+                "LIVE_SOCKETS_PER_SESSION",
+                get("LIVE_SOCKETS_PER_SESSION"),
+                8,
+            )? as usize,
             compat_time_format: match get("COMPAT_TIME_FORMAT").as_deref() {
                 None | Some("python") => CompatTimeFormat::Python,
                 Some("seed") => CompatTimeFormat::Seed,

@@ -10,11 +10,14 @@
 
 use std::{
     future::Future,
+    io,
     net::SocketAddr,
+    pin::Pin,
     sync::{
         Arc,
         atomic::{AtomicBool, Ordering},
     },
+    task::{Context, Poll},
     time::Duration,
 };
 
@@ -25,7 +28,7 @@ use hyper_util::{
     service::TowerToHyperService,
 };
 use tokio::{
-    io::AsyncWriteExt,
+    io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf},
     net::{TcpListener, TcpStream},
     sync::{OwnedSemaphorePermit, Semaphore, watch},
 };
@@ -85,9 +88,12 @@ pub async fn serve(
             router: router.clone(),
             peer,
             limits,
-            _permit: permit,
         };
-        tokio::spawn(connection.run(stream, stop_rx.clone()));
+        let socket = Counted {
+            io: stream,
+            _place: permit,
+        };
+        tokio::spawn(connection.run(socket, stop_rx.clone()));
     }
     drop(listener);
     let _ = stop_tx.send(true);
@@ -114,16 +120,63 @@ async fn refuse(mut stream: TcpStream) {
     let _ = stream.shutdown().await;
 }
 
-/// One accepted connection, holding its place under the cap until it ends.
+/// One accepted connection.
 struct Connection {
     router: Router,
     peer: SocketAddr,
     limits: ConnectionLimits,
-    _permit: OwnedSemaphorePermit,
+}
+
+/// A socket with its place under the cap, given back when the socket is
+/// dropped: also after an upgrade to a live socket, which outlives hyper's
+/// connection (that ends once it has handed the socket over).
+struct Counted {
+    io: TcpStream,
+    _place: OwnedSemaphorePermit,
+}
+
+impl AsyncRead for Counted {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for Counted {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().io).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().io).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_shutdown(cx)
+    }
 }
 
 impl Connection {
-    async fn run(self, stream: TcpStream, mut stopping: watch::Receiver<bool>) {
+    async fn run(self, stream: Counted, mut stopping: watch::Receiver<bool>) {
         let peer = self.peer;
         // What `into_make_service_with_connect_info` gives handlers.
         let service = self.router.map_request(move |request: Request<Incoming>| {

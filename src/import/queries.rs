@@ -88,6 +88,12 @@ statements! {
                                excluded.dietary_restrictions, excluded.prior_visit_count)
          returning id, xmax = 0";
     REFRESH_HISTORY = "select app.refresh_guest_history(id) from unnest($1::uuid[]) as id";
+    /// Deferred too: each visit of these profiles gets its profile's summary
+    /// once, and a visit left without a profile loses its summary.
+    REFRESH_SUMMARIES = "update reservations r set guest_summary =
+             (select app.guest_summary(g) from guest_profiles g where g.id = r.guest_profile_id)
+         where r.guest_profile_id = any($1::uuid[])
+            or (r.guest_profile_id is null and r.guest_summary is not null)";
     UPSERT_VISITS = "insert into reservations as r (id, restaurant_id, guest_name, party_size, status,
              reservation_time, check_in_time, seated_time, finished_time, assigned_table_id,
              contact_info, notes, guest_profile_id, created_at, updated_at)
@@ -263,6 +269,10 @@ pub async fn upsert_profiles(tx: &mut TenantTx, profiles: &[Profile]) -> sqlx::R
 
 pub async fn refresh_history(tx: &mut TenantTx, profiles: &[Uuid]) -> sqlx::Result<()> {
     db::query(REFRESH_HISTORY)
+        .bind(profiles)
+        .execute(tx.conn())
+        .await?;
+    db::query(REFRESH_SUMMARIES)
         .bind(profiles)
         .execute(tx.conn())
         .await?;

@@ -19,7 +19,10 @@ use sqlx::PgPool;
 use tokio::sync::{broadcast, mpsc, watch};
 use uuid::Uuid;
 
-use super::queries;
+use super::{
+    queries,
+    sessions::{SessionPlace, Sessions},
+};
 use crate::{
     db::TenantTx,
     error::ApiResult,
@@ -73,6 +76,7 @@ struct Inner {
     notifications_healthy: AtomicBool,
     outbound: Option<mpsc::Sender<Outbound>>,
     shutdown: watch::Sender<bool>,
+    sessions: Arc<Sessions>,
 }
 
 struct Room {
@@ -91,6 +95,7 @@ impl Hub {
     pub(super) fn new(
         db: PgPool,
         queue_capacity: usize,
+        sockets_per_session: usize,
         outbound: Option<mpsc::Sender<Outbound>>,
     ) -> Self {
         Self {
@@ -101,6 +106,7 @@ impl Hub {
                 notifications_healthy: AtomicBool::new(true),
                 outbound,
                 shutdown: watch::channel(false).0,
+                sessions: Sessions::new(sockets_per_session),
             }),
         }
     }
@@ -157,6 +163,11 @@ impl Hub {
         );
         tokio::spawn(run_room(self.clone(), restaurant_id, inbox_rx, deliveries));
         receiver
+    }
+
+    /// A live socket's place in its session (see `sessions`).
+    pub fn join_session(&self, session: Uuid) -> SessionPlace {
+        self.inner.sessions.join(session)
     }
 
     pub fn db(&self) -> &PgPool {

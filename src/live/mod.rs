@@ -8,6 +8,7 @@ mod fanout;
 mod handlers;
 mod hub;
 mod queries;
+mod sessions;
 pub mod ws;
 
 use std::time::Duration;
@@ -34,16 +35,17 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// retention purge.
 pub fn start(config: &Config, db: PgPool) -> anyhow::Result<Hub> {
     let capacity = config.live_queue_capacity;
+    let per_session = config.live_sockets_per_session;
     let hub = match &config.redis_url {
         Some(url) => {
             let client = redis::Client::open(url.expose())
                 .map_err(|_| anyhow::anyhow!("REDIS_URL: not a valid Redis URL"))?;
             let channel = format!("{}:live", config.redis_channel_prefix);
             fanout::start(client, channel, |outbound| {
-                Hub::new(db.clone(), capacity, Some(outbound))
+                Hub::new(db.clone(), capacity, per_session, Some(outbound))
             })
         }
-        None => Hub::new(db.clone(), capacity, None),
+        None => Hub::new(db.clone(), capacity, per_session, None),
     };
     tokio::spawn(purge_loop(db, config.event_retention, hub.stopping()));
     Ok(hub)

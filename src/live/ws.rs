@@ -1,7 +1,9 @@
 //! `WS /restaurants/{id}/live`: authenticated at the handshake, then `hello`,
 //! an exact replay after `since`, and live events in `seq` order with no gaps
 //! or duplicates. Close codes: 4001 re-authenticate (token expired, session
-//! revoked), 4008 too slow (reconnect with `since`), 1001 server going away.
+//! revoked), 4008 too slow (reconnect with `since`), 4009 replaced (the
+//! session opened more than `LIVE_SOCKETS_PER_SESSION`; this was its oldest),
+//! 1001 server going away.
 
 use std::{
     sync::Arc,
@@ -41,6 +43,7 @@ use crate::{
 
 pub const CLOSE_REAUTHENTICATE: u16 = 4001;
 pub const CLOSE_TOO_SLOW: u16 = 4008;
+pub const CLOSE_REPLACED: u16 = 4009;
 const CLOSE_GOING_AWAY: u16 = 1001;
 /// Small socket buffers keep an idle connection at about 14 KiB of server
 /// memory (measured: docs/performance.md); larger messages still get through.
@@ -213,8 +216,9 @@ impl Connection {
     async fn run_connected(&mut self, since: Option<i64>) {
         // Subscribe before reading the log, so nothing falls between the two.
         let mut deliveries = self.hub.subscribe(self.restaurant_id());
+        let mut place = self.hub.join_session(self.claims.sid);
         let ending = match self.greet(since).await {
-            Ok(()) => self.serve(&mut deliveries).await,
+            Ok(()) => self.serve(&mut deliveries, &mut place.replaced).await,
             Err(error) => {
                 tracing::warn!(error = %error, "live: could not start a connection");
                 Some((1011, "internal error"))
@@ -287,6 +291,7 @@ impl Connection {
     async fn serve(
         &mut self,
         deliveries: &mut tokio::sync::broadcast::Receiver<Delivery>,
+        replaced: &mut tokio::sync::oneshot::Receiver<()>,
     ) -> Ending {
         let config = &self.state.config;
         let mut ping = tokio::time::interval(config.live_ping_interval);
@@ -337,6 +342,7 @@ impl Connection {
                     }
                 }
                 () = &mut expiry => return Some((CLOSE_REAUTHENTICATE, "token expired")),
+                _ = &mut *replaced => return Some((CLOSE_REPLACED, "replaced by a newer connection of this session")),
                 _ = stopping.changed() => return Some((CLOSE_GOING_AWAY, "server shutting down")),
             }
         }

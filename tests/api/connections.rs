@@ -10,7 +10,7 @@ use tokio::{
     net::TcpStream,
 };
 
-use crate::helpers::{TestApp, test_config};
+use crate::helpers::{TestApp, test_config, ws::connect};
 
 const TIMEOUT: Duration = Duration::from_secs(1);
 const HEALTH: &[u8] = b"GET /health HTTP/1.1\r\nhost: qtable.test\r\n\r\n";
@@ -22,7 +22,7 @@ async fn app_with(max_connections: usize) -> TestApp {
     TestApp::spawn_with(config).await
 }
 
-async fn connect(app: &TestApp) -> TcpStream {
+async fn open_socket(app: &TestApp) -> TcpStream {
     TcpStream::connect(("127.0.0.1", app.port))
         .await
         .expect("connect")
@@ -76,12 +76,12 @@ async fn closed_after(stream: &mut TcpStream) -> Duration {
 #[tokio::test]
 async fn a_half_sent_request_head_is_closed_after_the_timeout_while_others_are_served() {
     let app = app_with(100).await;
-    let mut slow = connect(&app).await;
+    let mut slow = open_socket(&app).await;
     slow.write_all(b"GET /health HTTP/1.1\r\nhost: qtable.test\r\n")
         .await
         .unwrap();
 
-    let mut other = connect(&app).await;
+    let mut other = open_socket(&app).await;
     other.write_all(HEALTH).await.unwrap();
     let answered = read_response(&mut other).await;
     let waited = closed_after(&mut slow).await;
@@ -93,7 +93,7 @@ async fn a_half_sent_request_head_is_closed_after_the_timeout_while_others_are_s
 #[tokio::test]
 async fn an_idle_kept_alive_connection_is_closed_after_the_same_timeout() {
     let app = app_with(100).await;
-    let mut idle = connect(&app).await;
+    let mut idle = open_socket(&app).await;
     idle.write_all(HEALTH).await.unwrap();
 
     let answered = read_response(&mut idle).await;
@@ -110,7 +110,7 @@ async fn connections_over_the_cap_are_answered_503_until_one_closes() {
     // (the test client's own pooled connection may hold a place too).
     let mut open = Vec::new();
     let refused = loop {
-        let mut stream = connect(&app).await;
+        let mut stream = open_socket(&app).await;
         stream.write_all(HEALTH).await.unwrap();
         let answer = read_response(&mut stream).await;
         if !answer.starts_with("HTTP/1.1 200") {
@@ -130,11 +130,41 @@ async fn connections_over_the_cap_are_answered_503_until_one_closes() {
     // The closed connection's place frees once the server has seen it go.
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let mut stream = connect(&app).await;
+        let mut stream = open_socket(&app).await;
         stream.write_all(HEALTH).await.unwrap();
         if read_response(&mut stream).await.starts_with("HTTP/1.1 200") {
             break;
         }
+        assert!(Instant::now() < deadline, "no place freed");
+        tokio::task::yield_now().await;
+    }
+}
+
+#[tokio::test]
+async fn live_sockets_hold_their_place_under_the_cap() {
+    let app = app_with(3).await;
+    let owner = app.register().await;
+    // Live sockets until the cap refuses one (the test client's pooled
+    // connection may hold a place too); each outlives its HTTP handshake.
+    let mut sockets = Vec::new();
+    let refused = loop {
+        match connect(app.port, &owner.restaurant_id, &owner.token, "").await {
+            Ok(socket) => sockets.push(socket),
+            Err(status) => break status,
+        }
+        assert!(
+            sockets.len() <= 3,
+            "more connections than the cap were served"
+        );
+    };
+
+    assert_eq!(refused, 503);
+    sockets.clear();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while connect(app.port, &owner.restaurant_id, &owner.token, "")
+        .await
+        .is_err()
+    {
         assert!(Instant::now() < deadline, "no place freed");
         tokio::task::yield_now().await;
     }

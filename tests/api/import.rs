@@ -325,6 +325,15 @@ async fn an_import_brings_the_floor_the_book_the_regulars_and_the_logins() {
         (bob["phone"].as_str(), bob["email"].as_str()),
         (Some("+12025550143"), Some("bob@stone.test"))
     );
+    // Each of his visits carries the summary of the history as imported.
+    let his_visits: Vec<&Value> = book
+        .iter()
+        .filter(|r| r["guestProfileId"] == bob["id"])
+        .collect();
+    assert!(!his_visits.is_empty());
+    for visit in his_visits {
+        assert_eq!(visit["guest"]["visitCount"], 6, "{visit}");
+    }
     let cara = app.get_guest_profiles(&ana, "q=cara").await.expect_200();
     let cara = &cara["items"][0];
     assert_eq!(

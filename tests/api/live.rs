@@ -319,3 +319,21 @@ async fn a_socket_is_closed_with_4001_when_its_token_expires() {
 
     assert_eq!(client.until_closed().await, Ended::Closed(4001));
 }
+
+#[tokio::test]
+async fn a_session_over_its_socket_cap_has_its_oldest_socket_closed_4009() {
+    let mut config = test_config();
+    config.live_sockets_per_session = 2;
+    let app = TestApp::spawn_with(config).await;
+    let owner = app.register().await;
+    let mut oldest = live(&app, &owner, "").await;
+    let mut middle = live(&app, &owner, "").await;
+
+    let mut newest = live(&app, &owner, "").await;
+
+    assert_eq!(oldest.until_closed().await, Ended::Closed(4009));
+    app.create_table(&owner, "T1", 4).await;
+    for socket in [&mut middle, &mut newest] {
+        assert_eq!(socket.events(1).await[0]["type"], "table_update");
+    }
+}
