@@ -9,6 +9,7 @@
 //! body, and every response of the router carries more headers than those.
 
 use std::{
+    any::Any,
     io,
     pin::Pin,
     task::{Context, Poll},
@@ -36,6 +37,10 @@ const ANSWERS: [(&[u8], &str); 3] = [
 pub struct ErrorBodies<T> {
     io: T,
     replacing: Option<Replacement>,
+    /// Kept as long as the IO lives, also after an upgrade to a live socket
+    /// (which outlives hyper's connection): its place under the connection
+    /// cap (`http::server`).
+    _held: Box<dyn Any + Send + Sync>,
 }
 
 /// Our answer being written in place of hyper's head: once all of it is
@@ -47,10 +52,11 @@ struct Replacement {
 }
 
 impl<T> ErrorBodies<T> {
-    pub fn new(io: T) -> Self {
+    pub fn holding(io: T, held: impl Any + Send + Sync) -> Self {
         Self {
             io,
             replacing: None,
+            _held: Box::new(held),
         }
     }
 }
@@ -197,7 +203,7 @@ mod tests {
     }
 
     fn wrapped() -> ErrorBodies<Trickle> {
-        ErrorBodies::new(Trickle::default())
+        ErrorBodies::holding(Trickle::default(), ())
     }
 
     /// What hyper 1.12 writes for a control byte in a header, byte for byte.

@@ -10,14 +10,11 @@
 
 use std::{
     future::Future,
-    io,
     net::SocketAddr,
-    pin::Pin,
     sync::{
         Arc,
         atomic::{AtomicBool, Ordering},
     },
-    task::{Context, Poll},
     time::Duration,
 };
 
@@ -28,7 +25,7 @@ use hyper_util::{
     service::TowerToHyperService,
 };
 use tokio::{
-    io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf},
+    io::AsyncWriteExt,
     net::{TcpListener, TcpStream},
     sync::{OwnedSemaphorePermit, Semaphore, watch},
 };
@@ -89,11 +86,7 @@ pub async fn serve(
             peer,
             limits,
         };
-        let socket = Counted {
-            io: stream,
-            _place: permit,
-        };
-        tokio::spawn(connection.run(socket, stop_rx.clone()));
+        tokio::spawn(connection.run(stream, permit, stop_rx.clone()));
     }
     drop(listener);
     let _ = stop_tx.send(true);
@@ -127,56 +120,15 @@ struct Connection {
     limits: ConnectionLimits,
 }
 
-/// A socket with its place under the cap, given back when the socket is
-/// dropped: also after an upgrade to a live socket, which outlives hyper's
-/// connection (that ends once it has handed the socket over).
-struct Counted {
-    io: TcpStream,
-    _place: OwnedSemaphorePermit,
-}
-
-impl AsyncRead for Counted {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().io).poll_read(cx, buf)
-    }
-}
-
-impl AsyncWrite for Counted {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.get_mut().io).poll_write(cx, buf)
-    }
-
-    fn poll_write_vectored(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.get_mut().io).poll_write_vectored(cx, bufs)
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        self.io.is_write_vectored()
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().io).poll_flush(cx)
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().io).poll_shutdown(cx)
-    }
-}
-
 impl Connection {
-    async fn run(self, stream: Counted, mut stopping: watch::Receiver<bool>) {
+    /// Serves the connection; `place` (under the cap) goes with the socket,
+    /// so a live socket keeps it after the upgrade.
+    async fn run(
+        self,
+        stream: TcpStream,
+        place: OwnedSemaphorePermit,
+        mut stopping: watch::Receiver<bool>,
+    ) {
         let peer = self.peer;
         // What `into_make_service_with_connect_info` gives handlers.
         let service = self.router.map_request(move |request: Request<Incoming>| {
@@ -184,7 +136,7 @@ impl Connection {
             request.extensions_mut().insert(ConnectInfo(peer));
             request
         });
-        let io = TokioIo::new(ErrorBodies::new(stream));
+        let io = TokioIo::new(ErrorBodies::holding(stream, place));
         let mut builder = hyper::server::conn::http1::Builder::new();
         builder
             .timer(TokioTimer::new())
