@@ -67,6 +67,12 @@ fn journal(action: &str, entity_type: &str, event: &str, entity: &str, before: &
         format!("'{entity_type}'"),
         format!("'{event}'"),
     );
+    // An update's changed keys, as the server computes them (a creation has none).
+    let changed = if before == "null" {
+        "null::text[]"
+    } else {
+        "'{lastUpdated,status}'::text[]"
+    };
     let values = [
         RESTAURANT,
         &event,
@@ -77,6 +83,7 @@ fn journal(action: &str, entity_type: &str, event: &str, entity: &str, before: &
         &entity_type,
         before,
         ":entity::jsonb",
+        changed,
     ];
     format!(
         "{};\n",
