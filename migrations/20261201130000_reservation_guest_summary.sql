@@ -30,6 +30,15 @@ create function app.copy_guest_summary() returns trigger
     language plpgsql
     as $$
 begin
+    -- A write that sets the summary itself is `app.refresh_visit_summaries`,
+    -- which had the profile at hand: no second lookup. (Nested: OLD is
+    -- unassigned on insert, and plpgsql does not short-circuit `and`; `json`
+    -- has no equality, its text does.)
+    if tg_op = 'UPDATE' then
+        if new.guest_summary::text is distinct from old.guest_summary::text then
+            return new;
+        end if;
+    end if;
     if new.guest_profile_id is null then
         new.guest_summary := null;
     else
