@@ -157,6 +157,14 @@ impl From<sqlx::Error> for ApiError {
                     "another change to the same records happened at once; retry",
                 )
             }
+            // The book's guarantee (`table_blocks_no_overlap`), whichever
+            // write tripped it: the table is taken for part of that time.
+            sqlx::Error::Database(ref db) if db.code().as_deref() == Some("23P01") => {
+                Self::conflict(
+                    "table_conflict",
+                    "the table is already booked for part of that time",
+                )
+            }
             // The database is down or saturated: tell the client to retry, fast.
             sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
                 tracing::warn!(%error, "database unavailable");
