@@ -43,7 +43,7 @@ pub async fn journal<T: Journaled>(
     let before = before.map(to_json);
     let after_json = to_json(after);
     let change = Change {
-        user_id: tenant.actor().user_id,
+        user_id: tenant.user_id(),
         action,
         entity_type: T::ENTITY,
         entity_id: after.id(),
@@ -84,7 +84,7 @@ pub async fn journal_delete<T: Journaled>(
     deleted: &T,
 ) -> ApiResult<()> {
     let change = Change {
-        user_id: tenant.actor().user_id,
+        user_id: tenant.user_id(),
         action,
         entity_type: T::ENTITY,
         entity_id: deleted.id(),

@@ -10,6 +10,7 @@ use uuid::Uuid;
 use qtable::db::TenantTx;
 
 use crate::{
+    booking::{DINNER, at, next_week},
     compat_flows::realtime,
     helpers::{Account, Reply, TestApp, id},
 };
@@ -43,6 +44,7 @@ async fn two_tenants(app: &TestApp) -> (Account, Account) {
         let retried = app.post_table_with_key(owner, "k1", &spare).await;
         assert_eq!(retried.status, 201);
         host_stand_rows(app, owner, &table, &retried.body).await;
+        booking_rows(app, owner).await;
     }
     (a, b)
 }
@@ -56,6 +58,18 @@ async fn host_stand_rows(app: &TestApp, owner: &Account, table: &Value, spare: &
     let sections = json!([{"section": "Main Dining", "userId": owner.user_id}]);
     let assigned = app.put_server_assignments(owner, &sections).await;
     assert_eq!(assigned.status, 200, "{}", assigned.body);
+}
+
+/// A row in each of online booking's tables: a shift and a closure, a hold
+/// confirmed (with its manage token) and one still live, with their blocks.
+async fn booking_rows(app: &TestApp, owner: &Account) {
+    app.add_shift(owner, &DINNER).await;
+    app.add_closure(owner, next_week() + chrono::Duration::days(1))
+        .await;
+    let restaurant = app.get_restaurant(owner).await.expect_200();
+    let slug = restaurant["slug"].as_str().unwrap();
+    app.booked_online(slug, &at(next_week(), "19:00"), 2).await;
+    app.held(slug, &at(next_week(), "17:00"), 2).await;
 }
 
 /// B's token on A's restaurant: every helper called `by` it sends B's token
