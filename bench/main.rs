@@ -3,6 +3,7 @@
 //! runs the same transactions through pgbench for the floor, and prints one
 //! table. Run it with `scripts/bench`; see docs/performance.md.
 
+mod booking;
 mod floor;
 mod host_stand;
 mod http_load;
@@ -45,8 +46,9 @@ const IDLE_SOCKETS: usize = 10_000;
 const FILES_NEEDED: u64 = IDLE_SOCKETS as u64 + 2_048;
 
 /// What `BENCH_ONLY` may name: a section, or one request of the HTTP section.
-const PARTS: [&str; 12] = [
+const PARTS: [&str; 13] = [
     "import",
+    "booking",
     "startup",
     "http",
     "live",
@@ -66,7 +68,7 @@ struct Settings {
     runs: usize,
     shape: Shape,
     server_binary: PathBuf,
-    /// One section (`startup`, `http`, `live`, `login`, `quote`) or one
+    /// One section (`startup`, `http`, `live`, `login`, `quote`, `booking`) or one
     /// request (`get_tables`, `put_table`, `post_reservation`, `get_day`,
     /// `get_day_linked`, `guest_search`); all when unset.
     only: Option<String>,
@@ -171,6 +173,9 @@ async fn run(settings: &Settings, work_dir: &Path) -> anyhow::Result<()> {
     if settings.wants("login") {
         bench.login(&server, &mut report).await?;
     }
+    if settings.wants("booking") {
+        bench.booking(&server, &mut report).await?;
+    }
     report.load_rss(server.rss_bytes()? as f64 / 1024.0 / 1024.0);
     server.stop().await?;
     report.print();
@@ -222,6 +227,7 @@ impl Database {
         }
         seed::seed(&pool, &settings.shape).await?;
         host_stand::seed(&pool).await?;
+        booking::seed(&pool).await?;
         let postgres_version: String = sqlx::query_scalar("show server_version")
             .fetch_one(&pool)
             .await?;
@@ -382,6 +388,31 @@ impl Bench<'_> {
             (runs, self.settings.seconds),
         )?;
         report.quote(&micro, &quotes, &tables);
+        Ok(())
+    }
+
+    /// Public availability beside GET tables of the same restaurant, then
+    /// the hold race, each `runs` times.
+    async fn booking(&self, server: &Server, report: &mut Report) -> anyhow::Result<()> {
+        eprintln!(
+            "bench: public availability beside GET tables, then {} clients racing for holds",
+            booking::CLIENTS
+        );
+        let (runs, seconds) = (self.settings.runs, self.settings.seconds);
+        let dir = self.work_dir.join("booking");
+        std::fs::create_dir_all(&dir)?;
+        let target = booking::target(&token_keys(&self.secret));
+        let (reads, tables) = booking::http(&dir, &server.base_url(), target, (runs, seconds))?;
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .connect(&self.database_url)
+            .await?;
+        let mut races = Vec::new();
+        for _ in 0..runs {
+            races.push(booking::race(&server.base_url(), &pool, seconds).await?);
+        }
+        pool.close().await;
+        report.booking(&reads, &tables, &races);
         Ok(())
     }
 

@@ -2,6 +2,7 @@
 //! docs/performance.md, each figure beside its target.
 
 use crate::{
+    booking::RaceRun,
     floor::FloorRun,
     host_stand::MicroRun,
     http_load::{Load, WrkRun},
@@ -215,6 +216,56 @@ impl Report {
             format!("{share:.0}%"),
             ">= 50%",
             Some(share >= 50.0 && errors == 0),
+        );
+    }
+
+    pub fn booking(&mut self, reads: &[WrkRun], tables: &[WrkRun], races: &[RaceRun]) {
+        let rps = Figure::of_each(reads, |r| r.requests_per_sec);
+        let p99 = Figure::of_each(reads, |r| r.p99_ms);
+        let tables_rps = Figure::of_each(tables, |r| r.requests_per_sec);
+        let tables_p99 = Figure::of_each(tables, |r| r.p99_ms);
+        let errors: u64 = reads.iter().chain(tables).map(|r| r.errors).sum();
+        self.row(
+            "GET public availability of a day (40 tables, 2 shifts, 300 reservations), 16 connections",
+            format!("{rps} req/s, p99 {p99} ms"),
+            "",
+            None,
+        );
+        self.row(
+            "GET tables (40 rows) of the same restaurant, same run",
+            format!("{tables_rps} req/s, p99 {tables_p99} ms"),
+            "",
+            None,
+        );
+        let share = 100.0 * rps.median / tables_rps.median;
+        self.row(
+            "Availability req/s as a share of GET tables' req/s",
+            format!("{share:.0}%"),
+            ">= 50%",
+            Some(share >= 50.0 && errors == 0),
+        );
+        let winners: Vec<usize> = races.iter().map(|r| r.last_table_winners).collect();
+        self.row(
+            "64 holds at once for a slot's last table: winners per run",
+            format!("{winners:?}"),
+            "1 each",
+            Some(winners.iter().all(|&w| w == 1)),
+        );
+        let attempts = Figure::of_each(races, |r| r.attempts_per_sec);
+        let holds = Figure::of_each(races, |r| r.holds_per_sec);
+        let oversold: i64 = races.iter().map(|r| r.oversold).sum();
+        let race_errors: usize = races.iter().map(|r| r.errors).sum();
+        self.row(
+            "Hold race, 64 clients over a month of slots: attempts/s, holds granted/s",
+            format!("{attempts} attempts/s, {holds} holds/s, {race_errors} errors"),
+            "",
+            None,
+        );
+        self.row(
+            "Holds oversold (a table twice for one time, or a slot past its covers)",
+            oversold.to_string(),
+            "0",
+            Some(oversold == 0 && race_errors == 0),
         );
     }
 
