@@ -92,6 +92,8 @@ pub async fn run(bench: &Bench<'_>) -> anyhow::Result<Soak> {
     let pool = PgPool::connect(&bench.database_url).await?;
     let observed = drive(&pool, balancer.port, &targets, &mut instances).await?;
     let soak = reconcile(&pool, &targets, observed).await?;
+    // First, so it does not report the instances' stopping as failures.
+    drop(balancer);
     for (_, server) in instances
         .into_iter()
         .enumerate()
