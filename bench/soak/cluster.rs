@@ -99,11 +99,11 @@ fn haproxy_config(port: u16, backends: &[u16]) -> String {
 defaults
     mode http
     timeout connect 1s
-    # A request (head and body) and its response, each way.
+    # A request and its response; above the instances' REQUEST_TIMEOUT_SECS
+    # (15), so a slow request gets their 503 rather than HAProxy's 504.
     timeout client 30s
     timeout server 30s
-    # Idle keep-alive from clients; to the instances HAProxy keeps idle
-    # connections 5 s (pool-purge-delay), below their HEADER_READ_TIMEOUT_SECS (10).
+    # Idle keep-alive from clients (ours keep theirs 2 s).
     timeout http-keep-alive 10s
     # An upgraded live socket: longer than LIVE_IDLE_SECS (90), so the
     # server's 30 s pings keep it open and the server decides when it is dead.
