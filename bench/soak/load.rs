@@ -89,7 +89,7 @@ pub async fn follow(
                 log.failed_connects.push(Failure {
                     sent,
                     failed: clock.now(),
-                    what: format!("live reconnection: {}", handshake_failure(&error)),
+                    what: format!("live connection: {}", handshake_failure(&error)),
                 });
                 tokio::time::sleep(Duration::from_millis(100)).await;
                 continue;
