@@ -13,6 +13,7 @@ mod login;
 mod report;
 mod seed;
 mod server;
+mod soak;
 mod stats;
 mod tool;
 
@@ -46,9 +47,10 @@ const IDLE_SOCKETS: usize = 10_000;
 const FILES_NEEDED: u64 = IDLE_SOCKETS as u64 + 2_048;
 
 /// What `BENCH_ONLY` may name: a section, or one request of the HTTP section.
-const PARTS: [&str; 13] = [
+const PARTS: [&str; 14] = [
     "import",
     "booking",
+    "soak",
     "startup",
     "http",
     "live",
@@ -68,8 +70,9 @@ struct Settings {
     runs: usize,
     shape: Shape,
     server_binary: PathBuf,
-    /// One section (`startup`, `http`, `live`, `login`, `quote`, `booking`) or one
-    /// request (`get_tables`, `put_table`, `post_reservation`, `get_day`,
+    /// One section (`startup`, `http`, `live`, `login`, `quote`, `booking`,
+    /// and the two only run when named: `import`, `soak`) or one request
+    /// (`get_tables`, `put_table`, `post_reservation`, `get_day`,
     /// `get_day_linked`, `guest_search`); all when unset.
     only: Option<String>,
 }
@@ -157,7 +160,20 @@ async fn run(settings: &Settings, work_dir: &Path) -> anyhow::Result<()> {
         secret,
         data_dir: work_dir.join("server"),
     };
-    let mut report = Report::new(settings.runs, settings.seconds, &database.postgres_version);
+    // A minute of its own, with HAProxy and Redis to install: only when named.
+    if settings.only.as_deref() == Some("soak") {
+        let method =
+            "One run of 60 s: three instances behind HAProxy, one killed with SIGKILL at 30 s.";
+        let mut report = Report::new(method, &database.postgres_version);
+        report.soak(&soak::run(&bench).await?);
+        report.print();
+        return Ok(());
+    }
+    let (runs, seconds) = (settings.runs, settings.seconds);
+    let method = format!(
+        "Each figure: median of {runs} runs of {seconds} s, ± half the spread between the lowest and highest run."
+    );
+    let mut report = Report::new(&method, &database.postgres_version);
 
     if settings.wants("startup") {
         bench.startup(&mut report).await?;
@@ -258,6 +274,7 @@ impl Bench<'_> {
             &self.database_url,
             &self.secret,
             &self.data_dir,
+            None,
         )
         .await
     }

@@ -1,6 +1,8 @@
 //! The one table the bench prints, in Markdown so it drops straight into
 //! docs/performance.md, each figure beside its target.
 
+use std::time::Duration;
+
 use crate::{
     booking::RaceRun,
     floor::FloorRun,
@@ -8,6 +10,7 @@ use crate::{
     http_load::{Load, WrkRun},
     live::LiveRound,
     login::LoginRun,
+    soak::{Delivery, Soak},
     stats::Figure,
 };
 
@@ -27,7 +30,8 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn new(runs: usize, seconds: u32, postgres_version: &str) -> Self {
+    /// A report whose figures were measured as `method` says.
+    pub fn new(method: &str, postgres_version: &str) -> Self {
         let cpu = std::fs::read_to_string("/proc/cpuinfo")
             .ok()
             .and_then(|info| {
@@ -39,8 +43,7 @@ impl Report {
         let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
         let header = format!(
             "{} UTC; {cpu}, {cores} cores, PostgreSQL {postgres_version}; server, database and load \
-             generators on the same machine. Each figure: median of {runs} runs of {seconds} s, ± half the \
-             spread between the lowest and highest run.",
+             generators on the same machine. {method}",
             chrono::Utc::now().format("%Y-%m-%d %H:%M")
         );
         Self {
@@ -269,6 +272,78 @@ impl Report {
         );
     }
 
+    /// Three instances through a crash (`BENCH_ONLY=soak`).
+    pub fn soak(&mut self, soak: &Soak) {
+        self.row(
+            "Acknowledged writes lost (PUT table, POST reservation)",
+            format!("{} of {}", soak.lost_writes, soak.acked_writes),
+            "0",
+            Some(soak.lost_writes == 0),
+        );
+        let Delivery {
+            lost,
+            duplicated,
+            out_of_order,
+            unexpected,
+        } = soak.delivery;
+        self.row(
+            "Live events lost / duplicated / out of order / not in the log, per socket after reconnecting with `since`",
+            format!(
+                "{lost} / {duplicated} / {out_of_order} / {unexpected} of {} deliveries owed; \
+                 {} resync_required; {} gaps in the log",
+                soak.events, soak.resyncs, soak.log_gaps
+            ),
+            "all 0",
+            Some(soak.delivery.is_exact() && soak.resyncs == 0 && soak.log_gaps == 0),
+        );
+        let (killed, killed_dropped) = soak.sockets_killed;
+        let (others, others_dropped) = soak.sockets_surviving;
+        self.row(
+            "Sockets dropped: on the killed instance / on the others",
+            format!("{killed_dropped} of {killed} / {others_dropped} of {others}"),
+            "all / none",
+            Some(killed_dropped == killed && others_dropped == 0),
+        );
+        self.row(
+            "Last dropped socket's new `hello`, after the kill",
+            format!("{:.2} s", soak.reconnected_within.as_secs_f64()),
+            "",
+            None,
+        );
+        // When each kind failed, counted from the kill.
+        let since_kill = |at: Duration| at.as_secs_f64() - soak.kill_at.as_secs_f64();
+        let kinds: Vec<String> = soak
+            .failures
+            .iter()
+            .map(|kind| {
+                format!(
+                    "{} {} at {:+.1} to {:+.1} s",
+                    kind.count,
+                    kind.what,
+                    since_kill(kind.first),
+                    since_kill(kind.last)
+                )
+            })
+            .collect();
+        self.row(
+            "Client errors: requests in flight at the kill / any other",
+            format!(
+                "{} / {} ({}; of {} writes and {} reads acknowledged)",
+                soak.failed_in_flight,
+                soak.failed_otherwise,
+                if kinds.is_empty() {
+                    "none".to_owned()
+                } else {
+                    kinds.join(", ")
+                },
+                soak.acked_writes,
+                soak.reads
+            ),
+            "any / 0",
+            Some(soak.failed_otherwise == 0),
+        );
+    }
+
     pub fn load_rss(&mut self, mib: f64) {
         self.row(
             "RSS after all the load above",
@@ -280,14 +355,17 @@ impl Report {
 
     pub fn print(&self) {
         println!("{}\n", self.header);
-        println!(
-            "| Request | Conns | req/s | p50 ms | p99 ms | pgbench floor tps | floor p50 ms | floor p99 ms | Share of floor | Errors |"
-        );
-        println!("|---|---|---|---|---|---|---|---|---|---|");
-        for line in &self.http {
-            println!("{line}");
+        if !self.http.is_empty() {
+            println!(
+                "| Request | Conns | req/s | p50 ms | p99 ms | pgbench floor tps | floor p50 ms | floor p99 ms | Share of floor | Errors |"
+            );
+            println!("|---|---|---|---|---|---|---|---|---|---|");
+            for line in &self.http {
+                println!("{line}");
+            }
+            println!();
         }
-        println!("\n| Measure | Result | Target | Met |");
+        println!("| Measure | Result | Target | Met |");
         println!("|---|---|---|---|");
         for row in &self.rows {
             let met = match row.met {
