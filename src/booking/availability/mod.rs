@@ -17,38 +17,33 @@ pub async fn day(tenant: &mut Tenant, date: NaiveDate) -> ApiResult<Option<Day>>
     if !record.bookable {
         return Ok(None);
     }
-    let turn_times = record.turn_times.unwrap_or_default();
-    let mut tables = record.tables;
-    tables.sort_by(|a, b| natural_cmp(&a.number, &b.number).then(a.id.cmp(&b.id)));
-    let seated: Vec<Busy> = record
-        .seated
+    let turn_times = record.turn_times.clone().map(|t| t.0).unwrap_or_default();
+    let seated = record.seated_tables.iter().zip(&record.seated_since).zip(&record.seated_sizes);
+    let seated = seated.map(|((&table_id, &since), &party_size)| Busy {
+        table_id,
+        from: record.now,
+        until: seated_until(record.now, since, &turn_times, party_size),
+    });
+    let busy = record.blocks().chain(seated).collect();
+    let mut tables: Vec<(&String, DayTable)> = record
+        .table_numbers
         .iter()
-        .map(|s| Busy {
-            table_id: s.table_id,
-            from: record.now,
-            until: seated_until(record.now, s.since, &turn_times, s.party_size),
-        })
+        .zip(record.table_ids.iter().zip(&record.capacities))
+        .map(|(number, (&id, &capacity))| (number, DayTable { id, capacity }))
         .collect();
-    let mut booked = record.booked;
-    booked.extend(record.held);
+    tables.sort_by(|(a, x), (b, y)| natural_cmp(a, b).then(x.id.cmp(&y.id)));
     Ok(Some(Day {
         date,
         zone: record.timezone.parse().unwrap_or(chrono_tz::UTC),
         now: record.now,
         today: record.today,
         closed: record.closed,
-        shifts: record.shifts,
+        shifts: record.shifts.0.clone(),
         turn_times,
-        tables: tables
-            .into_iter()
-            .map(|t| DayTable {
-                id: t.id,
-                capacity: t.capacity,
-            })
-            .collect(),
-        combinations: record.combinations,
-        busy: record.blocks.into_iter().chain(seated).collect(),
-        booked,
+        tables: tables.into_iter().map(|(_, table)| table).collect(),
+        combinations: record.combinations.0.clone(),
+        busy,
+        booked: record.booked().collect(),
     }))
 }
 

@@ -1,8 +1,8 @@
 //! The day's book in one round trip, and the lock that serialises what
 //! consumes a day's capacity.
 
-use chrono::{DateTime, NaiveDate, Utc};
-use serde::Deserialize;
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use sqlx::types::Json;
 use uuid::Uuid;
 
 use super::rules::{Booked, Busy, ShiftRule};
@@ -13,62 +13,60 @@ use crate::{
 };
 
 statements! {
-    /// Everything availability reads about local date `$1`, as one JSON
-    /// document: the day's window runs from the local midnight before to
-    /// the one after, widened by half a day each side for turns that cross
-    /// midnight. Blocks count while live (expired holds drop out here too).
-    DAY = "with w as (
-             select timezone,
-                    ($1::date)::timestamp at time zone timezone - interval '12 hours' as opens,
-                    ($1::date + 1)::timestamp at time zone timezone + interval '12 hours' as closes
-             from restaurants)
-         select json_build_object(
-             'timezone', w.timezone,
-             'now', now(),
-             'today', (now() at time zone w.timezone)::date,
-             'closed', exists (select 1 from closures where day = $1),
-             'bookable', exists (select 1 from shifts),
-             'shifts', coalesce((select json_agg(json_build_object(
+    /// Everything availability reads about local date `$1`, in one round
+    /// trip: the small parts as JSON, the row-per-item parts as parallel
+    /// arrays (which travel in binary; building JSON for them cost more
+    /// than the rest). `$2`..`$3` is a UTC window wide enough for any zone
+    /// and any turn crossing midnight; what it brings from the days beside
+    /// is placed at its own time. Blocks count while live (expired holds
+    /// drop out here too).
+    DAY = "select r.timezone, now() as now, (now() at time zone r.timezone)::date as today,
+             exists (select 1 from closures where day = $1) as closed,
+             exists (select 1 from shifts) as bookable,
+             (select coalesce(json_agg(json_build_object(
                      'startTime', start_time, 'lastSeatingTime', last_seating_time,
                      'slotMinutes', slot_minutes, 'coversPerSlot', covers_per_slot,
                      'onlineCoversPerSlot', online_covers_per_slot,
                      'minNoticeMinutes', min_notice_minutes, 'maxAdvanceDays', max_advance_days)
-                     order by start_time, name)
-                 from shifts where extract(isodow from $1::date)::integer = any(days_of_week)), '[]'),
-             'turnTimes', (select json_build_object('defaultMinutes', default_minutes, 'byPartySize', by_party_size)
-                 from turn_times),
-             'tables', coalesce((select json_agg(json_build_object('id', id, 'number', table_number, 'capacity', capacity))
-                 from dining_tables where status <> 'outOfService'), '[]'),
-             'combinations', coalesce((select json_agg(json_build_object('id', id, 'tableIds', table_ids,
-                     'minCapacity', min_capacity, 'maxCapacity', max_capacity))
-                 from table_combinations), '[]'),
-             'blocks', coalesce((select json_agg(json_build_object(
-                     'tableId', table_id, 'from', lower(during), 'until', upper(during)))
-                 from table_blocks
-                 where during && tstzrange(w.opens, w.closes) and live && tstzrange(now(), null)), '[]'),
-             'seated', coalesce((select json_agg(json_build_object(
-                     'tableId', s.table_id, 'since', s.seated_at, 'partySize', r.party_size))
-                 from seatings s join reservations r on r.id = s.reservation_id
-                 where s.released_at is null), '[]'),
-             'booked', coalesce((select json_agg(json_build_object(
-                     'at', reservation_time, 'partySize', party_size, 'online', booked_online,
-                     'unplaced', assigned_table_id is null and app.blocks_tables(status)))
-                 from reservations
-                 where coalesce(reservation_time, created_at) >= w.opens
-                   and coalesce(reservation_time, created_at) < w.closes
-                   and reservation_time is not null and status not in ('cancelled', 'noShow')), '[]'),
-             'held', coalesce((select json_agg(json_build_object(
-                     'at', starts_at, 'partySize', party_size, 'online', true, 'unplaced', false))
-                 from holds
-                 where reservation_id is null and expires_at > now()
-                   and starts_at >= w.opens and starts_at < w.closes), '[]'))
-         from w";
+                     order by start_time, name), '[]')
+              from shifts where extract(isodow from $1::date)::integer = any(days_of_week)) as shifts,
+             (select json_build_object('defaultMinutes', default_minutes, 'byPartySize', by_party_size)
+              from turn_times) as turn_times,
+             (select coalesce(json_agg(json_build_object('id', id, 'tableIds', table_ids,
+                     'minCapacity', min_capacity, 'maxCapacity', max_capacity)), '[]')
+              from table_combinations) as combinations,
+             t.*, b.*, s.*, k.*, h.*
+         from restaurants r,
+              (select coalesce(array_agg(id), '{}') as table_ids,
+                      coalesce(array_agg(table_number), '{}') as table_numbers,
+                      coalesce(array_agg(capacity), '{}') as capacities
+               from dining_tables where status <> 'outOfService') t,
+              (select coalesce(array_agg(table_id), '{}') as block_tables,
+                      coalesce(array_agg(lower(during)), '{}') as block_froms,
+                      coalesce(array_agg(upper(during)), '{}') as block_untils
+               from table_blocks
+               where during && tstzrange($2, $3) and live && tstzrange(now(), null)) b,
+              (select coalesce(array_agg(s.table_id), '{}') as seated_tables,
+                      coalesce(array_agg(s.seated_at), '{}') as seated_since,
+                      coalesce(array_agg(v.party_size), '{}') as seated_sizes
+               from seatings s join reservations v on v.id = s.reservation_id
+               where s.released_at is null) s,
+              (select coalesce(array_agg(reservation_time), '{}') as booked_at,
+                      coalesce(array_agg(party_size), '{}') as booked_sizes,
+                      coalesce(array_agg(booked_online), '{}') as booked_online,
+                      coalesce(array_agg(assigned_table_id is null and app.blocks_tables(status)), '{}') as booked_unplaced
+               from reservations
+               where coalesce(reservation_time, created_at) >= $2 and coalesce(reservation_time, created_at) < $3
+                 and reservation_time is not null and status not in ('cancelled', 'noShow')) k,
+              (select coalesce(array_agg(starts_at), '{}') as held_at,
+                      coalesce(array_agg(party_size), '{}') as held_sizes
+               from holds
+               where reservation_id is null and expires_at > now() and starts_at >= $2 and starts_at < $3) h";
     LOCK_DAY = "select app.lock_booking_day($1)";
 }
 
 /// The day as the database has it.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, sqlx::FromRow)]
 pub struct DayRecord {
     pub timezone: String,
     pub now: DateTime<Utc>,
@@ -77,37 +75,65 @@ pub struct DayRecord {
     /// Whether the restaurant has any shift: without, its book takes
     /// reservations as it always did.
     pub bookable: bool,
-    pub shifts: Vec<ShiftRule>,
-    pub turn_times: Option<TurnTimes>,
-    pub tables: Vec<TableRecord>,
-    pub combinations: Vec<FloorCombination>,
-    pub blocks: Vec<Busy>,
-    pub seated: Vec<SeatedRecord>,
-    pub booked: Vec<Booked>,
-    pub held: Vec<Booked>,
+    pub shifts: Json<Vec<ShiftRule>>,
+    pub turn_times: Option<Json<TurnTimes>>,
+    pub combinations: Json<Vec<FloorCombination>>,
+    pub table_ids: Vec<Uuid>,
+    pub table_numbers: Vec<String>,
+    pub capacities: Vec<i32>,
+    pub block_tables: Vec<Uuid>,
+    pub block_froms: Vec<DateTime<Utc>>,
+    pub block_untils: Vec<DateTime<Utc>>,
+    pub seated_tables: Vec<Uuid>,
+    pub seated_since: Vec<DateTime<Utc>>,
+    pub seated_sizes: Vec<i32>,
+    pub booked_at: Vec<DateTime<Utc>>,
+    pub booked_sizes: Vec<i32>,
+    pub booked_online: Vec<bool>,
+    pub booked_unplaced: Vec<bool>,
+    pub held_at: Vec<DateTime<Utc>>,
+    pub held_sizes: Vec<i32>,
 }
 
-#[derive(Debug, Deserialize)]
-pub struct TableRecord {
-    pub id: Uuid,
-    pub number: String,
-    pub capacity: i32,
-}
+impl DayRecord {
+    /// The table blocks live now.
+    pub fn blocks(&self) -> impl Iterator<Item = Busy> + '_ {
+        let times = self.block_froms.iter().zip(&self.block_untils);
+        self.block_tables
+            .iter()
+            .zip(times)
+            .map(|(&table_id, (&from, &until))| Busy { table_id, from, until })
+    }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SeatedRecord {
-    pub table_id: Uuid,
-    pub since: DateTime<Utc>,
-    pub party_size: i32,
+    /// Reservations and live holds by the time their covers start.
+    pub fn booked(&self) -> impl Iterator<Item = Booked> + '_ {
+        let flags = self.booked_online.iter().zip(&self.booked_unplaced);
+        let reservations = self.booked_at.iter().zip(&self.booked_sizes).zip(flags).map(
+            |((&at, &party_size), (&online, &unplaced))| Booked {
+                at,
+                party_size,
+                online,
+                unplaced,
+            },
+        );
+        let holds = self.held_at.iter().zip(&self.held_sizes).map(|(&at, &party_size)| Booked {
+            at,
+            party_size,
+            online: true,
+            unplaced: false,
+        });
+        reservations.chain(holds)
+    }
 }
 
 pub async fn select_day(tx: &mut TenantTx, date: NaiveDate) -> ApiResult<DayRecord> {
-    let sqlx::types::Json(day) = db::query_scalar(DAY)
+    let midnight = date.and_time(NaiveTime::MIN).and_utc();
+    Ok(db::query_as(DAY)
         .bind(date)
+        .bind(midnight - Duration::days(1))
+        .bind(midnight + Duration::days(2))
         .fetch_one(tx.conn())
-        .await?;
-    Ok(day)
+        .await?)
 }
 
 /// Serialises, until commit, every write that consumes the capacity of
