@@ -25,7 +25,8 @@ use crate::{
     info(title = "QTable API", description = "Restaurant host-stand backend: floor plan, reservations, walk-ins and live updates."),
     modifiers(&BearerAuth),
     components(schemas(ErrorBody, ValidationErrorBody, FieldError)),
-    tags((name = "compat", description = "The app as it grew: the Python service's routes and shapes that today's iOS app calls, translated onto the native API (docs/ios-app.md). Not for new clients.")),
+    tags((name = "booking", description = "Online booking's settings: shifts (when the restaurant takes bookings, and how many covers each slot holds) and closed days. Times and dates are local to the restaurant's time zone."),
+        (name = "compat", description = "The app as it grew: the Python service's routes and shapes that today's iOS app calls, translated onto the native API (docs/ios-app.md). Not for new clients.")),
 )]
 pub struct ApiDoc;
 

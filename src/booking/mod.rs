@@ -3,11 +3,13 @@
 //! merged, and taking a person out of their visits and every copy of them
 //! when their data is erased. The reservation and guest-profile handlers
 //! call in here; it uses their models and exported operations, never
-//! their queries.
-//! (Online booking's shifts, availability and holds will live here too.)
+//! their queries. Online booking lives here too: shifts and closures so
+//! far (availability and holds will join them).
 
+pub mod closures;
 mod handlers;
 mod queries;
+pub mod shifts;
 
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
@@ -22,7 +24,10 @@ use crate::{
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(handlers::list_visits))
+    OpenApiRouter::new()
+        .routes(routes!(handlers::list_visits))
+        .merge(shifts::router())
+        .merge(closures::router())
 }
 
 /// The profile a new visit belongs to: the one it names (404 when the
