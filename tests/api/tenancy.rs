@@ -43,8 +43,18 @@ async fn two_tenants(app: &TestApp) -> (Account, Account) {
         let retried = app.post_table_with_key(owner, "k1", &spare).await;
         assert_eq!(retried.status, 201);
         host_stand_rows(app, owner, &table, &retried.body).await;
+        booking_rows(app, owner).await;
     }
     (a, b)
+}
+
+/// A shift and a closed day.
+async fn booking_rows(app: &TestApp, owner: &Account) {
+    let dinner = json!({"name": "Dinner", "daysOfWeek": [5], "startTime": "17:00",
+        "lastSeatingTime": "21:00", "endTime": "23:00", "coversPerSlot": 20});
+    assert_eq!(app.post_shift(owner, &dinner).await.status, 201);
+    let closed = json!({"date": "2026-12-25", "reason": "Christmas"});
+    assert_eq!(app.post_closure(owner, &closed).await.status, 201);
 }
 
 /// A row in each of the host-stand engine's tables (seatings come with the seating above).
@@ -284,6 +294,16 @@ async fn every_endpoint(
         app.get_servers(by).await,
         app.get_seating_suggestions(by, 2).await,
         app.get_day_report(by, "2026-12-01").await,
+        app.get_shifts(by).await,
+        app.post_shift(
+            by,
+            &json!({"name": "X", "daysOfWeek": [1], "startTime": "09:00",
+            "lastSeatingTime": "10:00", "endTime": "11:00", "coversPerSlot": 1}),
+        )
+        .await,
+        app.get_closures(by, "").await,
+        app.post_closure(by, &json!({"date": "2027-01-01"})).await,
+        app.delete_closure(by, "2026-12-25").await,
     ];
     replies.extend(every_compat_endpoint(app, by, objects).await);
     replies
