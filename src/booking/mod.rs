@@ -5,16 +5,19 @@
 //! call in here; it uses their models and exported operations, never
 //! their queries.
 //!
-//! Online booking lives here too: availability from shifts, closures, turn
-//! times and the day's book; holds; the public surface a restaurant's own
-//! site books through; and the check every staff booking with a time passes.
+//! Online booking lives here too: shifts and closures; availability from
+//! them, turn times and the day's book; holds; the public surface a
+//! restaurant's own site books through; and the check every staff booking
+//! with a time passes.
 
 pub mod availability;
+pub mod closures;
 mod handlers;
 pub mod holds;
 pub mod model;
 pub mod public;
 mod queries;
+pub mod shifts;
 
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
@@ -35,6 +38,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(handlers::list_visits))
         .routes(routes!(handlers::get_availability))
         .merge(public::router())
+        .merge(shifts::router())
+        .merge(closures::router())
 }
 
 /// A staff booking with a time, checked against the day's book under the

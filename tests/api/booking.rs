@@ -62,48 +62,19 @@ impl TestApp {
     }
 
     pub(crate) async fn add_shift(&self, owner: &Account, shift: &Shift) {
-        let mut tx = self.as_tenant(owner).await;
-        sqlx::query(
-            "insert into shifts (restaurant_id, name, days_of_week, start_time, last_seating_time, end_time,
-                 slot_minutes, covers_per_slot, online_covers_per_slot, min_notice_minutes, max_advance_days)
-             values ($1::uuid, 'Dinner', '{1,2,3,4,5,6,7}', $2::time, $3::time, '23:30',
-                 $4, $5, $6, 60, $7)",
-        )
-        .bind(&owner.restaurant_id)
-        .bind(shift.start)
-        .bind(shift.last_seating)
-        .bind(shift.slot_minutes)
-        .bind(shift.covers)
-        .bind(shift.online_covers)
-        .bind(shift.max_advance_days)
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-        tx.commit().await.unwrap();
+        let body = json!({"name": "Dinner", "daysOfWeek": [1, 2, 3, 4, 5, 6, 7],
+            "startTime": shift.start, "lastSeatingTime": shift.last_seating, "endTime": "23:30",
+            "slotMinutes": shift.slot_minutes, "coversPerSlot": shift.covers,
+            "onlineCoversPerSlot": shift.online_covers, "maxAdvanceDays": shift.max_advance_days});
+        let added = self.post_shift(owner, &body).await;
+        assert_eq!(added.status, 201, "{}", added.body);
     }
 
     /// Closes the restaurant on `day`.
     pub(crate) async fn add_closure(&self, owner: &Account, day: NaiveDate) {
-        let mut tx = self.as_tenant(owner).await;
-        sqlx::query("insert into closures (restaurant_id, day, reason) values ($1::uuid, $2, 'Private event')")
-            .bind(&owner.restaurant_id)
-            .bind(day)
-            .execute(&mut *tx)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
-    }
-
-    /// A transaction of the test's pool in `owner`'s tenant: row-level
-    /// security is forced even on a table's owner.
-    async fn as_tenant(&self, owner: &Account) -> sqlx::Transaction<'static, sqlx::Postgres> {
-        let mut tx = self.db.begin().await.unwrap();
-        sqlx::query("select set_config('app.restaurant_id', $1, true)")
-            .bind(&owner.restaurant_id)
-            .execute(&mut *tx)
-            .await
-            .unwrap();
-        tx
+        let body = json!({"date": day.to_string(), "reason": "Private event"});
+        let closed = self.post_closure(owner, &body).await;
+        assert_eq!(closed.status, 201, "{}", closed.body);
     }
 
     /// Holds `time` for `party`; asserts the 201 and returns the hold.

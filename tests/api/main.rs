@@ -23,6 +23,7 @@ mod live;
 mod reservations;
 mod servers;
 mod service;
+mod shifts;
 mod staff;
 mod statements;
 mod tables;

@@ -298,6 +298,16 @@ async fn every_endpoint(
         app.get_servers(by).await,
         app.get_seating_suggestions(by, 2).await,
         app.get_day_report(by, "2026-12-01").await,
+        app.get_shifts(by).await,
+        app.post_shift(
+            by,
+            &json!({"name": "X", "daysOfWeek": [1], "startTime": "09:00",
+            "lastSeatingTime": "10:00", "endTime": "11:00", "coversPerSlot": 1}),
+        )
+        .await,
+        app.get_closures(by, "").await,
+        app.post_closure(by, &json!({"date": "2027-01-01"})).await,
+        app.delete_closure(by, "2026-12-25").await,
     ];
     replies.extend(every_compat_endpoint(app, by, objects).await);
     replies

@@ -18,7 +18,11 @@ pub async fn day(tenant: &mut Tenant, date: NaiveDate) -> ApiResult<Option<Day>>
         return Ok(None);
     }
     let turn_times = record.turn_times.clone().map(|t| t.0).unwrap_or_default();
-    let seated = record.seated_tables.iter().zip(&record.seated_since).zip(&record.seated_sizes);
+    let seated = record
+        .seated_tables
+        .iter()
+        .zip(&record.seated_since)
+        .zip(&record.seated_sizes);
     let seated = seated.map(|((&table_id, &since), &party_size)| Busy {
         table_id,
         from: record.now,

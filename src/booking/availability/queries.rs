@@ -102,26 +102,37 @@ impl DayRecord {
         self.block_tables
             .iter()
             .zip(times)
-            .map(|(&table_id, (&from, &until))| Busy { table_id, from, until })
+            .map(|(&table_id, (&from, &until))| Busy {
+                table_id,
+                from,
+                until,
+            })
     }
 
     /// Reservations and live holds by the time their covers start.
     pub fn booked(&self) -> impl Iterator<Item = Booked> + '_ {
         let flags = self.booked_online.iter().zip(&self.booked_unplaced);
-        let reservations = self.booked_at.iter().zip(&self.booked_sizes).zip(flags).map(
-            |((&at, &party_size), (&online, &unplaced))| Booked {
+        let reservations = self
+            .booked_at
+            .iter()
+            .zip(&self.booked_sizes)
+            .zip(flags)
+            .map(|((&at, &party_size), (&online, &unplaced))| Booked {
                 at,
                 party_size,
                 online,
                 unplaced,
-            },
-        );
-        let holds = self.held_at.iter().zip(&self.held_sizes).map(|(&at, &party_size)| Booked {
-            at,
-            party_size,
-            online: true,
-            unplaced: false,
-        });
+            });
+        let holds = self
+            .held_at
+            .iter()
+            .zip(&self.held_sizes)
+            .map(|(&at, &party_size)| Booked {
+                at,
+                party_size,
+                online: true,
+                unplaced: false,
+            });
         reservations.chain(holds)
     }
 }
