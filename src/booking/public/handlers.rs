@@ -1,12 +1,14 @@
 //! The public booking routes: availability, holds, confirmation, and a
 //! guest's own booking.
 
-use axum::{Json, extract::State, http::StatusCode};
+use std::sync::Arc;
+
+use axum::{Extension, Json, extract::State, http::StatusCode};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::{open_by_slug, open_by_token, throttle::Throttled};
+use super::{Slugs, open_by_slug, open_by_token, throttle::Throttled};
 use crate::{
     booking::{
         availability::{self, rules::Channel},
@@ -51,11 +53,12 @@ pub struct BookingPath {
 pub async fn get_public_availability(
     State(state): State<AppState>,
     _: Throttled,
+    Extension(slugs): Extension<Arc<Slugs>>,
     AppPath(path): AppPath<SlugPath>,
     AppQuery(query): AppQuery<AvailabilityQuery>,
 ) -> ApiResult<Json<PublicAvailability>> {
     let (date, party_size) = query.checked()?;
-    let mut tenant = open_by_slug(&state, &path.slug).await?;
+    let mut tenant = open_by_slug(&state, &slugs, &path.slug).await?;
     let day = availability::day(&mut tenant, date)
         .await?
         .ok_or_else(not_bookable)?;
@@ -83,10 +86,11 @@ pub async fn get_public_availability(
 pub async fn create_hold(
     State(state): State<AppState>,
     _: Throttled,
+    Extension(slugs): Extension<Arc<Slugs>>,
     AppPath(path): AppPath<SlugPath>,
     AppJson(request): AppJson<CreateHold>,
 ) -> ApiResult<(StatusCode, Json<Hold>)> {
-    let mut tenant = open_by_slug(&state, &path.slug).await?;
+    let mut tenant = open_by_slug(&state, &slugs, &path.slug).await?;
     let hold = holds::hold(&mut tenant, &request).await?;
     tenant.commit(&state).await?;
     Ok((StatusCode::CREATED, Json(hold)))
@@ -103,10 +107,11 @@ pub async fn create_hold(
 pub async fn confirm_hold(
     State(state): State<AppState>,
     _: Throttled,
+    Extension(slugs): Extension<Arc<Slugs>>,
     AppPath(path): AppPath<HoldPath>,
     AppJson(guest): AppJson<ConfirmHold>,
 ) -> ApiResult<(StatusCode, Json<GuestBooking>)> {
-    let mut tenant = open_by_slug(&state, &path.slug).await?;
+    let mut tenant = open_by_slug(&state, &slugs, &path.slug).await?;
     let booking = holds::confirm(&mut tenant, path.hold_id, &guest).await?;
     tenant.commit(&state).await?;
     Ok((StatusCode::CREATED, Json(booking)))
