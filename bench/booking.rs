@@ -20,7 +20,7 @@ use sqlx::PgPool;
 use crate::{
     host_stand::CONNECTIONS,
     http_load::{self, Load, Target, WrkRun},
-    seeded_id,
+    owner_target,
 };
 
 /// The race's clients.
@@ -72,17 +72,7 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<()> {
 
 /// The booking restaurant, with a token for its owner's session.
 pub fn target(keys: &qtable::tokens::TokenKeys) -> Target {
-    let restaurant_id = seeded_id("booking");
-    Target {
-        restaurant_id,
-        token: keys.issue(
-            seeded_id("booking-owner"),
-            restaurant_id,
-            seeded_id("booking-session"),
-            "owner",
-        ),
-        table_ids: Vec::new(),
-    }
+    owner_target(keys, "booking", Vec::new())
 }
 
 fn availability_lua(day: NaiveDate) -> String {

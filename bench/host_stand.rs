@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::{
     http_load::{self, Load, Target, WrkRun},
-    seeded_id,
+    owner_target, seeded_id,
     stats::percentile,
 };
 
@@ -157,19 +157,8 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<()> {
 
 /// The seeded restaurant, with a token for its owner's session.
 pub fn target(keys: &qtable::tokens::TokenKeys) -> Target {
-    let restaurant_id = seeded_id("engine");
-    Target {
-        restaurant_id,
-        token: keys.issue(
-            seeded_id("engine-owner"),
-            restaurant_id,
-            seeded_id("engine-session"),
-            "owner",
-        ),
-        table_ids: (1..=TABLES)
-            .map(|k| seeded_id(&format!("engine-t{k}")))
-            .collect(),
-    }
+    let tables = (1..=TABLES).map(|k| seeded_id(&format!("engine-t{k}")));
+    owner_target(keys, "engine", tables.collect())
 }
 
 const QUOTE_LUA: &str = r#"return wrk.format("GET", "/restaurants/" .. t[1] .. "/waitlist/quote?partySize=4", auth(t))"#;

@@ -496,6 +496,19 @@ fn seeded_id(key: &str) -> Uuid {
     Uuid::from_bytes(md5::compute(key).0)
 }
 
+/// A restaurant a section seeds as `md5(name)`, with a token for the
+/// session `md5(name-session)` of its owner `md5(name-owner)`.
+fn owner_target(keys: &TokenKeys, name: &str, table_ids: Vec<Uuid>) -> Target {
+    let restaurant_id = seeded_id(name);
+    let owner = seeded_id(&format!("{name}-owner"));
+    let session = seeded_id(&format!("{name}-session"));
+    Target {
+        restaurant_id,
+        token: keys.issue(owner, restaurant_id, session, "owner"),
+        table_ids,
+    }
+}
+
 /// Ten thousand sockets need more descriptors than the usual default of 1,024.
 fn raise_file_limit() -> anyhow::Result<()> {
     use nix::sys::resource::{Resource, getrlimit, setrlimit};
