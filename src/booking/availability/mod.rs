@@ -51,6 +51,12 @@ pub async fn day(tenant: &mut Tenant, date: NaiveDate) -> ApiResult<Option<Day>>
     }))
 }
 
+/// Takes the lock of the local day of `at` until commit (nothing when the
+/// restaurant has no shifts).
+pub async fn lock_day(tenant: &mut Tenant, at: DateTime<Utc>) -> ApiResult<()> {
+    queries::lock_day(tenant.tx(), at).await.map(drop)
+}
+
 /// The book of the local day of `at`, read under that day's lock, held
 /// until commit: what a write decides from it stays true when it commits.
 /// `None` when the restaurant has no shifts.

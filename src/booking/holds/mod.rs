@@ -123,7 +123,7 @@ pub async fn confirm(
         });
     }
     // The hold's covers become the reservation's under the day's lock.
-    availability::locked_day(tenant, hold.starts_at).await?;
+    availability::lock_day(tenant, hold.starts_at).await?;
     queries::release_hold(tenant.tx(), hold.id).await?;
     let profile = super::guest_with(tenant, &guest.guest_name, &phone, email.as_deref()).await?;
     let new = CreateReservation {
