@@ -122,6 +122,14 @@ fn post_reservation() -> String {
     // The server reads the restaurant's region before it reads the contact,
     // which then links nothing (see the test below).
     let region = format!("{};\n", statement("guest_profiles::queries::SELECT_REGION"));
+    // Without shifts the booking engine only looks, and takes no lock.
+    let day = format!(
+        "{};\n",
+        bind(
+            statement("booking::availability::queries::LOCK_DAY"),
+            &["'2026-12-05 19:30+00'::timestamptz"]
+        )
+    );
     let contact = format!("'{WALK_UP_CONTACT}'");
     let values = [
         RESTAURANT,
@@ -133,9 +141,11 @@ fn post_reservation() -> String {
         "null",
         "null",
         "null",
+        "null",
+        "false",
     ];
     format!(
-        "{region}{};\n{}",
+        "{day}{region}{};\n{}",
         bind(
             statement("reservations::queries::INSERT_RESERVATION"),
             &values

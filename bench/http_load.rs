@@ -12,6 +12,7 @@ use crate::{
 };
 
 /// One restaurant as a client sees it.
+#[derive(Clone)]
 pub struct Target {
     pub restaurant_id: Uuid,
     pub token: String,

@@ -13,12 +13,15 @@ use std::{
 use anyhow::{Context, bail};
 use futures_util::{StreamExt, stream};
 use tokio::{net::TcpStream, sync::Notify, task::JoinHandle};
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, tungstenite::Message};
+use tokio_tungstenite::{
+    MaybeTlsStream, WebSocketStream,
+    tungstenite::{Message, handshake::client::Response},
+};
 use uuid::Uuid;
 
 use crate::{http_load::Target, stats::percentile};
 
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 /// How long a write's event may take before it counts as lost.
 const DELIVERY_DEADLINE: Duration = Duration::from_secs(5);
@@ -27,16 +30,30 @@ const CONNECT_CONCURRENCY: usize = 64;
 
 /// Opens a socket to `target`'s restaurant and reads its `hello`; returns the hello's `seq`.
 pub async fn connect(port: u16, target: &Target) -> anyhow::Result<(Socket, u64)> {
-    let url = format!(
+    let (socket, seq, _) = open(port, target, None).await?;
+    Ok((socket, seq))
+}
+
+/// Opens a socket to `target`'s restaurant, replaying after `since` if
+/// given, and reads its `hello`; returns the hello's `seq` and the handshake's response.
+pub async fn open(
+    port: u16,
+    target: &Target,
+    since: Option<u64>,
+) -> anyhow::Result<(Socket, u64, Response)> {
+    let mut url = format!(
         "ws://127.0.0.1:{port}/restaurants/{}/live?token={}",
         target.restaurant_id, target.token
     );
-    let (mut socket, _) = tokio_tungstenite::connect_async(url).await?;
+    if let Some(since) = since {
+        url.push_str(&format!("&since={since}"));
+    }
+    let (mut socket, response) = tokio_tungstenite::connect_async(url).await?;
     let hello = next_json(&mut socket).await?;
     if hello["type"] != "hello" {
         bail!("expected hello, got {hello}");
     }
-    Ok((socket, hello["seq"].as_u64().unwrap_or(0)))
+    Ok((socket, hello["seq"].as_u64().unwrap_or(0), response))
 }
 
 /// Opens one socket per entry of `plan` (an index into `targets`), many at a time.

@@ -3,6 +3,7 @@
 //! runs the same transactions through pgbench for the floor, and prints one
 //! table. Run it with `scripts/bench`; see docs/performance.md.
 
+mod booking;
 mod floor;
 mod host_stand;
 mod http_load;
@@ -12,6 +13,7 @@ mod login;
 mod report;
 mod seed;
 mod server;
+mod soak;
 mod stats;
 mod tool;
 
@@ -45,8 +47,10 @@ const IDLE_SOCKETS: usize = 10_000;
 const FILES_NEEDED: u64 = IDLE_SOCKETS as u64 + 2_048;
 
 /// What `BENCH_ONLY` may name: a section, or one request of the HTTP section.
-const PARTS: [&str; 12] = [
+const PARTS: [&str; 14] = [
     "import",
+    "booking",
+    "soak",
     "startup",
     "http",
     "live",
@@ -66,8 +70,9 @@ struct Settings {
     runs: usize,
     shape: Shape,
     server_binary: PathBuf,
-    /// One section (`startup`, `http`, `live`, `login`, `quote`) or one
-    /// request (`get_tables`, `put_table`, `post_reservation`, `get_day`,
+    /// One section (`startup`, `http`, `live`, `login`, `quote`, `booking`,
+    /// and the two only run when named: `import`, `soak`) or one request
+    /// (`get_tables`, `put_table`, `post_reservation`, `get_day`,
     /// `get_day_linked`, `guest_search`); all when unset.
     only: Option<String>,
 }
@@ -155,7 +160,20 @@ async fn run(settings: &Settings, work_dir: &Path) -> anyhow::Result<()> {
         secret,
         data_dir: work_dir.join("server"),
     };
-    let mut report = Report::new(settings.runs, settings.seconds, &database.postgres_version);
+    // A minute of its own, with HAProxy and Redis to install: only when named.
+    if settings.only.as_deref() == Some("soak") {
+        let method =
+            "One run of 60 s: three instances behind HAProxy, one killed with SIGKILL at 30 s.";
+        let mut report = Report::new(method, &database.postgres_version);
+        report.soak(&soak::run(&bench).await?);
+        report.print();
+        return Ok(());
+    }
+    let (runs, seconds) = (settings.runs, settings.seconds);
+    let method = format!(
+        "Each figure: median of {runs} runs of {seconds} s, ± half the spread between the lowest and highest run."
+    );
+    let mut report = Report::new(&method, &database.postgres_version);
 
     if settings.wants("startup") {
         bench.startup(&mut report).await?;
@@ -170,6 +188,9 @@ async fn run(settings: &Settings, work_dir: &Path) -> anyhow::Result<()> {
     }
     if settings.wants("login") {
         bench.login(&server, &mut report).await?;
+    }
+    if settings.wants("booking") {
+        bench.booking(&server, &mut report).await?;
     }
     report.load_rss(server.rss_bytes()? as f64 / 1024.0 / 1024.0);
     server.stop().await?;
@@ -222,6 +243,7 @@ impl Database {
         }
         seed::seed(&pool, &settings.shape).await?;
         host_stand::seed(&pool).await?;
+        booking::seed(&pool).await?;
         let postgres_version: String = sqlx::query_scalar("show server_version")
             .fetch_one(&pool)
             .await?;
@@ -252,6 +274,7 @@ impl Bench<'_> {
             &self.database_url,
             &self.secret,
             &self.data_dir,
+            None,
         )
         .await
     }
@@ -382,6 +405,31 @@ impl Bench<'_> {
             (runs, self.settings.seconds),
         )?;
         report.quote(&micro, &quotes, &tables);
+        Ok(())
+    }
+
+    /// Public availability beside GET tables of the same restaurant, then
+    /// the hold race, each `runs` times.
+    async fn booking(&self, server: &Server, report: &mut Report) -> anyhow::Result<()> {
+        eprintln!(
+            "bench: public availability beside GET tables, then {} clients racing for holds",
+            booking::CLIENTS
+        );
+        let (runs, seconds) = (self.settings.runs, self.settings.seconds);
+        let dir = self.work_dir.join("booking");
+        std::fs::create_dir_all(&dir)?;
+        let target = booking::target(&token_keys(&self.secret));
+        let (reads, tables) = booking::http(&dir, &server.base_url(), target, (runs, seconds))?;
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .connect(&self.database_url)
+            .await?;
+        let mut races = Vec::new();
+        for _ in 0..runs {
+            races.push(booking::race(&server.base_url(), &pool, seconds).await?);
+        }
+        pool.close().await;
+        report.booking(&reads, &tables, &races);
         Ok(())
     }
 

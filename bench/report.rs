@@ -1,12 +1,16 @@
 //! The one table the bench prints, in Markdown so it drops straight into
 //! docs/performance.md, each figure beside its target.
 
+use std::time::Duration;
+
 use crate::{
+    booking::RaceRun,
     floor::FloorRun,
     host_stand::MicroRun,
     http_load::{Load, WrkRun},
     live::LiveRound,
     login::LoginRun,
+    soak::{Delivery, Soak},
     stats::Figure,
 };
 
@@ -26,7 +30,8 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn new(runs: usize, seconds: u32, postgres_version: &str) -> Self {
+    /// A report whose figures were measured as `method` says.
+    pub fn new(method: &str, postgres_version: &str) -> Self {
         let cpu = std::fs::read_to_string("/proc/cpuinfo")
             .ok()
             .and_then(|info| {
@@ -38,8 +43,7 @@ impl Report {
         let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
         let header = format!(
             "{} UTC; {cpu}, {cores} cores, PostgreSQL {postgres_version}; server, database and load \
-             generators on the same machine. Each figure: median of {runs} runs of {seconds} s, ± half the \
-             spread between the lowest and highest run.",
+             generators on the same machine. {method}",
             chrono::Utc::now().format("%Y-%m-%d %H:%M")
         );
         Self {
@@ -218,6 +222,128 @@ impl Report {
         );
     }
 
+    pub fn booking(&mut self, reads: &[WrkRun], tables: &[WrkRun], races: &[RaceRun]) {
+        let rps = Figure::of_each(reads, |r| r.requests_per_sec);
+        let p99 = Figure::of_each(reads, |r| r.p99_ms);
+        let tables_rps = Figure::of_each(tables, |r| r.requests_per_sec);
+        let tables_p99 = Figure::of_each(tables, |r| r.p99_ms);
+        let errors: u64 = reads.iter().chain(tables).map(|r| r.errors).sum();
+        self.row(
+            "GET public availability of a day (40 tables, 2 shifts, 300 reservations), 16 connections",
+            format!("{rps} req/s, p99 {p99} ms"),
+            "",
+            None,
+        );
+        self.row(
+            "GET tables (40 rows) of the same restaurant, same run",
+            format!("{tables_rps} req/s, p99 {tables_p99} ms"),
+            "",
+            None,
+        );
+        let share = 100.0 * rps.median / tables_rps.median;
+        self.row(
+            "Availability req/s as a share of GET tables' req/s",
+            format!("{share:.0}%"),
+            ">= 50%",
+            Some(share >= 50.0 && errors == 0),
+        );
+        let winners: Vec<usize> = races.iter().map(|r| r.last_table_winners).collect();
+        self.row(
+            "64 holds at once for a slot's last table: winners per run",
+            format!("{winners:?}"),
+            "1 each",
+            Some(winners.iter().all(|&w| w == 1)),
+        );
+        let attempts = Figure::of_each(races, |r| r.attempts_per_sec);
+        let holds = Figure::of_each(races, |r| r.holds_per_sec);
+        let oversold: i64 = races.iter().map(|r| r.oversold).sum();
+        let race_errors: usize = races.iter().map(|r| r.errors).sum();
+        self.row(
+            "Hold race, 64 clients over a month of slots: attempts/s, holds granted/s",
+            format!("{attempts} attempts/s, {holds} holds/s, {race_errors} errors"),
+            "",
+            None,
+        );
+        self.row(
+            "Holds oversold (a table twice for one time, or a slot past its covers)",
+            oversold.to_string(),
+            "0",
+            Some(oversold == 0 && race_errors == 0),
+        );
+    }
+
+    /// Three instances through a crash (`BENCH_ONLY=soak`).
+    pub fn soak(&mut self, soak: &Soak) {
+        self.row(
+            "Acknowledged writes lost (PUT table, POST reservation)",
+            format!("{} of {}", soak.lost_writes, soak.acked_writes),
+            "0",
+            Some(soak.lost_writes == 0),
+        );
+        let Delivery {
+            lost,
+            duplicated,
+            out_of_order,
+            unexpected,
+        } = soak.delivery;
+        self.row(
+            "Live events lost / duplicated / out of order / not in the log, per socket after reconnecting with `since`",
+            format!(
+                "{lost} / {duplicated} / {out_of_order} / {unexpected} of {} deliveries owed; \
+                 {} resync_required; {} gaps in the log",
+                soak.events, soak.resyncs, soak.log_gaps
+            ),
+            "all 0",
+            Some(soak.delivery.is_exact() && soak.resyncs == 0 && soak.log_gaps == 0),
+        );
+        let (killed, killed_dropped) = soak.sockets_killed;
+        let (others, others_dropped) = soak.sockets_surviving;
+        self.row(
+            "Sockets dropped: on the killed instance / on the others",
+            format!("{killed_dropped} of {killed} / {others_dropped} of {others}"),
+            "all / none",
+            Some(killed_dropped == killed && others_dropped == 0),
+        );
+        self.row(
+            "Last dropped socket's new `hello`, after the kill",
+            format!("{:.2} s", soak.reconnected_within.as_secs_f64()),
+            "",
+            None,
+        );
+        // When each kind failed, counted from the kill.
+        let since_kill = |at: Duration| at.as_secs_f64() - soak.kill_at.as_secs_f64();
+        let kinds: Vec<String> = soak
+            .failures
+            .iter()
+            .map(|kind| {
+                format!(
+                    "{} {} at {:+.1} to {:+.1} s",
+                    kind.count,
+                    kind.what,
+                    since_kill(kind.first),
+                    since_kill(kind.last)
+                )
+            })
+            .collect();
+        self.row(
+            "Client errors: requests in flight at the kill / any other",
+            format!(
+                "{} / {} ({}; of {} writes and {} reads acknowledged)",
+                soak.failed_in_flight,
+                soak.failed_otherwise,
+                if kinds.is_empty() {
+                    "none".to_owned()
+                } else {
+                    kinds.join(", ")
+                },
+                soak.acked_writes,
+                soak.reads
+            ),
+            "any / 0",
+            Some(soak.failed_otherwise == 0),
+        );
+    }
+
     pub fn load_rss(&mut self, mib: f64) {
         self.row(
             "RSS after all the load above",
@@ -229,14 +355,17 @@ impl Report {
 
     pub fn print(&self) {
         println!("{}\n", self.header);
-        println!(
-            "| Request | Conns | req/s | p50 ms | p99 ms | pgbench floor tps | floor p50 ms | floor p99 ms | Share of floor | Errors |"
-        );
-        println!("|---|---|---|---|---|---|---|---|---|---|");
-        for line in &self.http {
-            println!("{line}");
+        if !self.http.is_empty() {
+            println!(
+                "| Request | Conns | req/s | p50 ms | p99 ms | pgbench floor tps | floor p50 ms | floor p99 ms | Share of floor | Errors |"
+            );
+            println!("|---|---|---|---|---|---|---|---|---|---|");
+            for line in &self.http {
+                println!("{line}");
+            }
+            println!();
         }
-        println!("\n| Measure | Result | Target | Met |");
+        println!("| Measure | Result | Target | Met |");
         println!("|---|---|---|---|");
         for row in &self.rows {
             let met = match row.met {

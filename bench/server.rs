@@ -21,13 +21,15 @@ pub struct Server {
 }
 
 impl Server {
-    /// Starts `binary` against `database_url` and returns once `/health`
-    /// answers 200, with the time that took.
+    /// Starts `binary` against `database_url` (and `redis_url`, to fan out
+    /// to other instances) and returns once `/health` answers 200, with the
+    /// time that took.
     pub async fn start(
         binary: &Path,
         database_url: &str,
         secret: &str,
         data_dir: &Path,
+        redis_url: Option<&str>,
     ) -> anyhow::Result<(Self, Duration)> {
         let port = free_port()?;
         let started = Instant::now();
@@ -40,6 +42,10 @@ impl Server {
             .env("SECRET_KEY", secret)
             .env("HOST", "127.0.0.1")
             .env("PORT", port.to_string())
+            // Every client of the bench has one address: the public
+            // surface's limit would be all the bench measured.
+            .env("PUBLIC_RATE_LIMIT", "1000000000")
+            .envs(redis_url.map(|url| ("REDIS_URL", url)))
             .envs(std::env::vars().filter(|(name, _)| PASSED_THROUGH.contains(&name.as_str())))
             .env("QTABLE_DATA_DIR", data_dir)
             // The live load opens about a hundred sockets per sign-in.
@@ -90,6 +96,12 @@ impl Server {
         Ok(kib * 1024)
     }
 
+    /// SIGKILL: the process ends at once, mid-request, as in a crash.
+    pub async fn kill(&mut self) -> anyhow::Result<()> {
+        self.child.kill().await?;
+        Ok(())
+    }
+
     /// SIGTERM, then waits for the graceful exit.
     pub async fn stop(mut self) -> anyhow::Result<()> {
         if let Some(pid) = self.child.id() {
@@ -100,6 +112,6 @@ impl Server {
     }
 }
 
-fn free_port() -> anyhow::Result<u16> {
+pub fn free_port() -> anyhow::Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }

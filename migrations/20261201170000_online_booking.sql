@@ -106,6 +106,24 @@ create function app.blocks_tables(status reservation_status) returns boolean
     language sql immutable
     as $$ select status in ('waitlist', 'confirmed', 'runningLate', 'arrived', 'partiallyArrived') $$;
 
+-- Serialises, until commit, the writes that consume the capacity of the
+-- restaurant's (local) day of `at`, and returns that day; null, with no
+-- lock, for a restaurant without shifts, whose book takes what it is given.
+create function app.lock_booking_day(at timestamptz) returns date
+    language plpgsql
+    as $$
+declare
+    booking_day date;
+begin
+    if not exists (select 1 from shifts) then
+        return null;
+    end if;
+    select (at at time zone timezone)::date into booking_day from restaurants;
+    perform pg_advisory_xact_lock(hashtextextended(app.current_restaurant()::text || '/' || booking_day::text, 0));
+    return booking_day;
+end
+$$;
+
 -- A booked reservation (with a time and a table, not yet at a table) blocks
 -- its tables for its turn. Seated parties are the floor's (seatings guard
 -- them), so seating a party is never refused for the book's sake.
@@ -176,3 +194,30 @@ select app.isolate_tenant_table('manage_tokens');
 select app.isolate_tenant_table('table_blocks');
 
 grant select, insert, update, delete on shifts, closures, holds, manage_tokens, table_blocks to qtable_app;
+
+-- The public booking surface's two lookups before a tenant is known, made
+-- like sign-in's: security-definer functions owned by qtable_auth, which a
+-- policy lets read exactly the columns they return.
+create policy auth_lookup on restaurants for select to qtable_auth using (current_user = 'qtable_auth');
+create policy auth_lookup on manage_tokens for select to qtable_auth using (current_user = 'qtable_auth');
+grant select (id, slug) on restaurants to qtable_auth;
+grant select (reservation_id, restaurant_id, token_hash) on manage_tokens to qtable_auth;
+
+-- The restaurant a booking page names by its slug.
+create function auth_private.restaurant_by_slug(wanted text) returns uuid
+    language sql stable security definer
+    set search_path = pg_catalog, public
+    as $$ select r.id from public.restaurants r where r.slug = wanted $$;
+
+-- The restaurant of an online booking, when the manage token's hash is its own.
+create function auth_private.managed_booking(reservation uuid, hash bytea) returns uuid
+    language sql stable security definer
+    set search_path = pg_catalog, public
+    as $$
+        select t.restaurant_id from public.manage_tokens t
+        where t.reservation_id = reservation and t.token_hash = hash
+    $$;
+
+alter function auth_private.restaurant_by_slug(text) owner to qtable_auth;
+alter function auth_private.managed_booking(uuid, bytea) owner to qtable_auth;
+revoke all on function auth_private.restaurant_by_slug(text), auth_private.managed_booking(uuid, bytea) from public;

@@ -102,6 +102,10 @@ pub struct Config {
     /// Live sockets one session keeps open per instance; a newer one closes the oldest (4009).
     pub live_sockets_per_session: usize,
     pub compat_time_format: CompatTimeFormat,
+    /// Requests one client address may make to the public booking surface per minute.
+    pub public_rate_limit: std::num::NonZeroU32,
+    /// Where the restaurants' own sites call the public booking surface from.
+    pub public_cors_origins: CorsOrigins,
 }
 
 /// A configuration error that names the variable at fault.
@@ -168,6 +172,12 @@ impl Config {
             data_dir: get("QTABLE_DATA_DIR")
                 .map_or_else(|| PathBuf::from("./.qtable"), PathBuf::from),
             cors_origins: parse_cors(get("CORS_ORIGINS").as_deref(), environment),
+            public_cors_origins: parse_cors(get("PUBLIC_CORS_ORIGINS").as_deref(), environment),
+            public_rate_limit: parse_or(
+                "PUBLIC_RATE_LIMIT",
+                get("PUBLIC_RATE_LIMIT"),
+                std::num::NonZeroU32::new(60).expect("positive"),
+            )?,
             log_format: match get("LOG_FORMAT").as_deref() {
                 None | Some("text") => LogFormat::Text,
                 Some("json") => LogFormat::Json,

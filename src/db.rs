@@ -86,6 +86,9 @@ statements! {
     APPLIED_MIGRATIONS = "select version from _sqlx_migrations where success";
     ENUM_TYPES = "select typname::text from pg_type where typtype = 'e' and typnamespace = 'public'::regnamespace";
     LEARN_TYPE = "select $1";
+    /// The public booking surface's two narrow lookups across tenants.
+    RESTAURANT_BY_SLUG = "select auth_private.restaurant_by_slug($1)";
+    MANAGED_BOOKING = "select auth_private.managed_booking($1, $2)";
 }
 
 /// Whether statements are prepared once per connection by name and reused
@@ -326,6 +329,49 @@ impl TenantTx {
         session_id: Option<Uuid>,
     ) -> Result<(Self, Option<StaffRole>), sqlx::Error> {
         Self::open(pool, restaurant_id, session_id, true).await
+    }
+
+    /// For the public booking surface: the restaurant with this slug, found
+    /// in the transaction it then scopes; `None` when no restaurant has it.
+    pub async fn begin_by_slug(pool: &PgPool, slug: &str) -> Result<Option<Self>, sqlx::Error> {
+        let mut tx = pool.begin().await?;
+        let found = query_scalar(RESTAURANT_BY_SLUG)
+            .bind(slug)
+            .fetch_one(&mut *tx)
+            .await?;
+        Self::scope(tx, found).await
+    }
+
+    /// The same for a guest's own booking: the restaurant of `reservation`
+    /// when `token_hash` is its manage token's.
+    pub async fn begin_by_manage_token(
+        pool: &PgPool,
+        reservation: Uuid,
+        token_hash: &[u8],
+    ) -> Result<Option<Self>, sqlx::Error> {
+        let mut tx = pool.begin().await?;
+        let found = query_scalar(MANAGED_BOOKING)
+            .bind(reservation)
+            .bind(token_hash)
+            .fetch_one(&mut *tx)
+            .await?;
+        Self::scope(tx, found).await
+    }
+
+    /// Scopes a transaction that looked its tenant up to that tenant.
+    async fn scope(
+        mut tx: Transaction<'static, Postgres>,
+        found: Option<Uuid>,
+    ) -> Result<Option<Self>, sqlx::Error> {
+        let Some(restaurant_id) = found else {
+            return Ok(None);
+        };
+        query_scalar::<Option<StaffRole>>(BEGIN_REQUEST)
+            .bind(restaurant_id)
+            .bind(None::<Uuid>)
+            .fetch_one(&mut *tx)
+            .await?;
+        Ok(Some(Self { tx, restaurant_id }))
     }
 
     /// Opens the context and returns the session's current role, or `None`

@@ -25,7 +25,9 @@ use crate::{
     info(title = "QTable API", description = "Restaurant host-stand backend: floor plan, reservations, walk-ins and live updates."),
     modifiers(&BearerAuth),
     components(schemas(ErrorBody, ValidationErrorBody, FieldError)),
-    tags((name = "compat", description = "The app as it grew: the Python service's routes and shapes that today's iOS app calls, translated onto the native API (docs/ios-app.md). Not for new clients.")),
+    tags((name = "booking", description = "Online booking's settings: shifts (when the restaurant takes bookings, and how many covers each slot holds) and closed days, and availability as staff see it. Times and dates are local to the restaurant's time zone."),
+        (name = "public-booking", description = "Online booking for a restaurant's own site: no staff token; the restaurant is named by its slug, a guest's booking by its id and manage token; rate-limited per client address (docs/booking.md)."),
+        (name = "compat", description = "The app as it grew: the Python service's routes and shapes that today's iOS app calls, translated onto the native API (docs/ios-app.md). Not for new clients.")),
 )]
 pub struct ApiDoc;
 

@@ -27,6 +27,11 @@ pub enum EventKind {
     TableCombinationUpdate,
     TableCombinationDelete,
     ServerAssignmentsUpdate,
+    /// Online booking's: a shift, and a closed day (its delete's `data` is `{"date"}`).
+    ShiftUpdate,
+    ShiftDelete,
+    ClosureUpdate,
+    ClosureDelete,
     /// Several changes committed as one (the app-as-it-grew's batch-update):
     /// `data` lists them, `{"affected_entities": ["guest-<id>", "table-<id>"]}`.
     BatchComplete,
@@ -48,6 +53,10 @@ impl EventKind {
             Self::TableCombinationUpdate => "table_combination_update",
             Self::TableCombinationDelete => "table_combination_delete",
             Self::ServerAssignmentsUpdate => "server_assignments_update",
+            Self::ShiftUpdate => "shift_update",
+            Self::ShiftDelete => "shift_delete",
+            Self::ClosureUpdate => "closure_update",
+            Self::ClosureDelete => "closure_delete",
             Self::BatchComplete => "batch_complete",
         }
     }
@@ -71,14 +80,16 @@ impl TryFrom<String> for EventKind {
 pub struct Event {
     /// `table_update`, `table_delete`, `reservation_update`, `staff_update`,
     /// `staff_delete`, `restaurant_update`, `guest_profile_update`,
-    /// `guest_profile_delete`, or the host-stand engine's `waitlist_update`,
+    /// `guest_profile_delete`, the host-stand engine's `waitlist_update`,
     /// `turn_times_update`, `table_combination_update`,
-    /// `table_combination_delete`, `server_assignments_update`.
+    /// `table_combination_delete`, `server_assignments_update`, online
+    /// booking's `shift_update`, `shift_delete`, `closure_update`,
+    /// `closure_delete`, or `batch_complete`.
     #[serde(rename = "type")]
     #[sqlx(rename = "type", try_from = "String")]
     #[schema(value_type = String)]
     pub kind: EventKind,
-    /// The changed entity (for a `*_delete`, `{"id"}`).
+    /// The changed entity (for a `*_delete`, `{"id"}`, or a closure's `{"date"}`).
     #[schema(value_type = Object)]
     pub data: sqlx::types::Json<Value>,
     #[serde(rename = "timestamp")]
@@ -125,6 +136,8 @@ mod tests {
             EventKind::RestaurantUpdate,
             EventKind::WaitlistUpdate,
             EventKind::TableCombinationDelete,
+            EventKind::ShiftUpdate,
+            EventKind::ClosureDelete,
         ] {
             assert_eq!(EventKind::try_from(kind.as_str().to_owned()), Ok(kind));
         }

@@ -186,7 +186,10 @@ pub fn router(state: AppState, hub: live::Hub) -> Router {
 /// request id, tracing, security headers, panic catching, CORS, time and size limits.
 pub fn layered(routes: Router<AppState>, state: AppState) -> Router {
     let request_timeout = state.config.request_timeout;
-    let cors = cors_layer(&state.config.cors_origins);
+    let cors = cors_layer(
+        &state.config.cors_origins,
+        &state.config.public_cors_origins,
+    );
     // Browsers must only ever reach a production instance over HTTPS.
     let hsts = state.config.is_production().then(|| {
         SetResponseHeaderLayer::overriding(
@@ -248,17 +251,29 @@ async fn time_limit(State(limit): State<Duration>, request: Request, next: Next)
     }
 }
 
-fn cors_layer(origins: &CorsOrigins) -> CorsLayer {
+/// The staff API's origins (`CORS_ORIGINS`) everywhere but the public
+/// booking surface, which the restaurants' own sites call
+/// (`PUBLIC_CORS_ORIGINS`).
+fn cors_layer(staff: &CorsOrigins, public: &CorsOrigins) -> CorsLayer {
     let layer = CorsLayer::new()
         .allow_methods(Any)
         .allow_headers(Any)
         .expose_headers([header::ETAG, REQUEST_ID, header::RETRY_AFTER]);
-    match origins {
-        CorsOrigins::Any => layer.allow_origin(Any),
-        CorsOrigins::List(list) => layer.allow_origin(AllowOrigin::list(
-            list.iter().filter_map(|o| HeaderValue::from_str(o).ok()),
-        )),
+    if (staff, public) == (&CorsOrigins::Any, &CorsOrigins::Any) {
+        return layer.allow_origin(Any);
     }
+    let (staff, public) = (staff.clone(), public.clone());
+    layer.allow_origin(AllowOrigin::predicate(move |origin, request| {
+        let origins = if request.uri.path().starts_with("/public/") {
+            &public
+        } else {
+            &staff
+        };
+        match origins {
+            CorsOrigins::Any => true,
+            CorsOrigins::List(list) => list.iter().any(|o| o.as_bytes() == origin.as_bytes()),
+        }
+    }))
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.

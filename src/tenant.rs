@@ -84,7 +84,7 @@ impl AuthUser {
         };
         Ok(Tenant {
             tx,
-            actor,
+            actor: Some(actor),
             events: Vec::new(),
         })
     }
@@ -95,21 +95,46 @@ impl AuthUser {
     }
 }
 
-/// The request's tenant transaction, who is acting in it, and the events its
-/// writes recorded (announced to live clients once the transaction commits).
+/// The request's tenant transaction, who is acting in it (no one signed in
+/// for a guest's online booking), and the events its writes recorded
+/// (announced to live clients once the transaction commits).
 pub struct Tenant {
     tx: TenantTx,
-    actor: ActingUser,
+    actor: Option<ActingUser>,
     events: Vec<Event>,
 }
 
 impl Tenant {
+    /// A guest's unit of work on the public booking surface: the
+    /// restaurant was found by its slug or a manage token, and no one is
+    /// signed in.
+    pub fn guest(tx: TenantTx) -> Self {
+        Self {
+            tx,
+            actor: None,
+            events: Vec::new(),
+        }
+    }
+
     pub fn tx(&mut self) -> &mut TenantTx {
         &mut self.tx
     }
 
+    /// The signed-in user. Only staff routes ask, and they always open
+    /// their tenant with a session.
     pub fn actor(&self) -> ActingUser {
         self.actor
+            .expect("a staff route's tenant has a signed-in user")
+    }
+
+    /// Who the journal records: nobody for a guest.
+    pub fn user_id(&self) -> Option<Uuid> {
+        self.actor.map(|a| a.user_id)
+    }
+
+    /// An owner or a manager is acting.
+    pub fn is_manager(&self) -> bool {
+        self.actor.is_some_and(|a| a.role.is_manager())
     }
 
     pub fn restaurant_id(&self) -> Uuid {
@@ -136,7 +161,7 @@ impl Tenant {
 
     /// 403 unless the caller is an owner.
     pub fn require_owner(&self) -> ApiResult<()> {
-        if self.actor.role == StaffRole::Owner {
+        if self.actor.is_some_and(|a| a.role == StaffRole::Owner) {
             Ok(())
         } else {
             Err(ApiError::Forbidden("only an owner may do this"))
@@ -145,7 +170,7 @@ impl Tenant {
 
     /// 403 unless the caller is an owner or a manager.
     pub fn require_manager(&self) -> ApiResult<()> {
-        if self.actor.role.is_manager() {
+        if self.is_manager() {
             Ok(())
         } else {
             Err(ApiError::Forbidden("only an owner or manager may do this"))

@@ -4,16 +4,28 @@
 //! when their data is erased. The reservation and guest-profile handlers
 //! call in here; it uses their models and exported operations, never
 //! their queries.
-//! (Online booking's shifts, availability and holds will live here too.)
+//!
+//! Online booking lives here too: shifts and closures; availability from
+//! them, turn times and the day's book; holds; the public surface a
+//! restaurant's own site books through; and the check every staff booking
+//! with a time passes.
 
+pub mod availability;
+pub mod closures;
 mod handlers;
+pub mod holds;
+pub mod model;
+pub mod public;
 mod queries;
+pub mod shifts;
 
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
+use availability::rules::Channel;
+
 use crate::{
-    error::ApiResult,
+    error::{ApiError, ApiResult},
     guest_profiles::{self, contact::Contact, model::split_name},
     journal::journal,
     reservations::model::{CreateReservation, Reservation},
@@ -22,7 +34,79 @@ use crate::{
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(handlers::list_visits))
+    OpenApiRouter::new()
+        .routes(routes!(handlers::list_visits))
+        .routes(routes!(handlers::get_availability))
+        .merge(public::router())
+        .merge(shifts::router())
+        .merge(closures::router())
+}
+
+/// A staff booking with a time, checked against the day's book under the
+/// day's lock (when the restaurant has shifts): 409 `pacing_exceeded` when
+/// its slot's covers are booked up (a manager may pass `overridePacing`),
+/// 409 `slot_unavailable` when it would leave a party without a table. A
+/// table booked for part of its turn is refused by the database itself.
+pub async fn admit(tenant: &mut Tenant, new: &CreateReservation) -> ApiResult<()> {
+    let Some(at) = new.reservation_time.map(|t| t.0) else {
+        return Ok(());
+    };
+    if new.override_pacing && !tenant.is_manager() {
+        return Err(ApiError::Forbidden(
+            "only an owner or manager may override pacing",
+        ));
+    }
+    // An online booking was admitted when its hold was made.
+    if new.booked_online {
+        return Ok(());
+    }
+    let Some(day) = availability::locked_day(tenant, at).await? else {
+        return Ok(());
+    };
+    let channel = Channel::Staff {
+        override_pacing: new.override_pacing,
+    };
+    if day.paced_out(at, new.party_size, channel) {
+        return Err(ApiError::conflict(
+            "pacing_exceeded",
+            "the covers of that slot are booked up (an owner or manager may override pacing)",
+        ));
+    }
+    let tables: Vec<Uuid> = new.assigned_table_id.into_iter().collect();
+    if day.admits(at, new.party_size, &tables) {
+        Ok(())
+    } else {
+        Err(ApiError::conflict(
+            "slot_unavailable",
+            "no table is free for this party's whole turn at that time",
+        ))
+    }
+}
+
+/// The profile of an online booking's guest: the one with their phone, else
+/// their email, else a new one with both.
+pub async fn guest_with(
+    tenant: &mut Tenant,
+    name: &str,
+    phone: &str,
+    email: Option<&str>,
+) -> ApiResult<Uuid> {
+    if let Some(id) = queries::find_profile_with(tenant.tx(), Some(phone), email).await? {
+        return Ok(id);
+    }
+    let (first, last) = split_name(name);
+    match queries::insert_profile_with(tenant.tx(), (&first, &last), Some(phone), email).await? {
+        Some(profile) => {
+            journal(tenant, "guest_profile.create", None, &profile).await?;
+            Ok(profile.id)
+        }
+        None => queries::find_profile_with(tenant.tx(), Some(phone), email)
+            .await?
+            .ok_or(ApiError::conflict(
+                "concurrent_update",
+                "another change to the same records happened at once; retry",
+            )),
+    }
 }
 
 /// The profile a new visit belongs to: the one it names (404 when the

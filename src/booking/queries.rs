@@ -15,9 +15,10 @@ use crate::{
 
 statements! {
     PROFILE_EXISTS = "select exists (select 1 from guest_profiles where id = $1 and erased_at is null)";
-    /// The live profile with this phone or this email (one of them is null).
+    /// The live profile with this phone, else this email (either may be null).
     FIND_PROFILE = "select id from guest_profiles
          where erased_at is null and (phone = $1 or email = $2)
+         order by phone = $1 desc nulls last
          limit 1";
     /// A profile for a visit's contact; nothing when a concurrent visit made it first.
     INSERT_CONTACT_PROFILE = concat!(
@@ -107,6 +108,15 @@ fn phone_and_email(contact: &Contact) -> (Option<&str>, Option<&str>) {
 
 pub async fn find_profile(tx: &mut TenantTx, contact: &Contact) -> ApiResult<Option<Uuid>> {
     let (phone, email) = phone_and_email(contact);
+    find_profile_with(tx, phone, email).await
+}
+
+/// The live profile with this phone, or else this email.
+pub async fn find_profile_with(
+    tx: &mut TenantTx,
+    phone: Option<&str>,
+    email: Option<&str>,
+) -> ApiResult<Option<Uuid>> {
     Ok(db::query_scalar(FIND_PROFILE)
         .bind(phone)
         .bind(email)
@@ -120,8 +130,19 @@ pub async fn insert_profile(
     last_name: &str,
     contact: &Contact,
 ) -> ApiResult<Option<GuestProfile>> {
-    let restaurant_id = tx.restaurant_id();
     let (phone, email) = phone_and_email(contact);
+    insert_profile_with(tx, (first_name, last_name), phone, email).await
+}
+
+/// A profile with a name and a phone and/or an email; nothing when a
+/// concurrent visit made it first.
+pub async fn insert_profile_with(
+    tx: &mut TenantTx,
+    (first_name, last_name): (&str, &str),
+    phone: Option<&str>,
+    email: Option<&str>,
+) -> ApiResult<Option<GuestProfile>> {
+    let restaurant_id = tx.restaurant_id();
     Ok(db::query_as(INSERT_CONTACT_PROFILE)
         .bind(restaurant_id)
         .bind(first_name)

@@ -107,6 +107,9 @@ impl CreateGuest {
             allow_over_capacity: false,
             guest_profile_id: None,
             quoted_wait_minutes: None,
+            override_pacing: false,
+            assigned_combination_id: None,
+            booked_online: false,
         })
     }
 }

@@ -53,7 +53,7 @@ pub async fn change_locked(
     current: &Reservation,
     change: &UpdateReservation,
 ) -> ApiResult<Reservation> {
-    let actor = if tenant.actor().role.is_manager() {
+    let actor = if tenant.is_manager() {
         Actor::Manager
     } else {
         Actor::Host

@@ -27,6 +27,11 @@ pub trait Journaled: Serialize {
     const UPDATED: EventKind;
     const DELETED: EventKind;
     fn id(&self) -> Uuid;
+    /// What its deletion's event carries: `{"id"}`, unless the entity is
+    /// known by another key (a closure, by its date).
+    fn key(&self) -> Value {
+        json!({ "id": self.id() })
+    }
 }
 
 fn to_json(entity: &impl Serialize) -> Value {
@@ -43,7 +48,7 @@ pub async fn journal<T: Journaled>(
     let before = before.map(to_json);
     let after_json = to_json(after);
     let change = Change {
-        user_id: tenant.actor().user_id,
+        user_id: tenant.user_id(),
         action,
         entity_type: T::ENTITY,
         entity_id: after.id(),
@@ -77,21 +82,21 @@ fn changed_keys(before: &Value, after: &Value) -> Vec<String> {
     keys
 }
 
-/// Records a deletion; the event carries only the id.
+/// Records a deletion; the event carries only the key.
 pub async fn journal_delete<T: Journaled>(
     tenant: &mut Tenant,
     action: &'static str,
     deleted: &T,
 ) -> ApiResult<()> {
     let change = Change {
-        user_id: tenant.actor().user_id,
+        user_id: tenant.user_id(),
         action,
         entity_type: T::ENTITY,
         entity_id: deleted.id(),
         before: Some(to_json(deleted)),
         after: None,
         changed: None,
-        event: (T::DELETED, json!({ "id": deleted.id() })),
+        event: (T::DELETED, deleted.key()),
     };
     record(tenant, change).await
 }

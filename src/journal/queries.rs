@@ -43,7 +43,7 @@ statements! {
 
 /// One write, as the journal records it.
 pub(super) struct Change {
-    pub user_id: Uuid,
+    pub user_id: Option<Uuid>,
     pub action: &'static str,
     pub entity_type: &'static str,
     pub entity_id: Uuid,

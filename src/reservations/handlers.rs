@@ -135,6 +135,7 @@ pub fn validate_create(new: &CreateReservation) -> ApiResult<()> {
 /// when asked. Every surface that adds a visit comes here.
 pub async fn book(tenant: &mut Tenant, new: &CreateReservation) -> ApiResult<Reservation> {
     let (status, seat_now) = initial_status(new)?;
+    booking::admit(tenant, new).await?;
     let guest = booking::guest_for(tenant, new).await?;
     let mut reservation = queries::insert_reservation(tenant.tx(), new, status, guest).await?;
     if reservation.is_walk_in() && !seat_now {

@@ -148,6 +148,16 @@ pub struct CreateReservation {
     /// A walk-in's quote as the host gave it, instead of the engine's.
     #[serde(alias = "quoted_wait_minutes")]
     pub quoted_wait_minutes: Option<i32>,
+    /// Book past the slot's pacing (owners and managers only). A table
+    /// already booked for part of the turn is never overridden.
+    #[serde(default, alias = "override_pacing")]
+    pub override_pacing: bool,
+    // Set by online booking only: the hold's combination, and that the
+    // guest booked it (online covers have their own cap).
+    #[serde(skip)]
+    pub assigned_combination_id: Option<Uuid>,
+    #[serde(skip)]
+    pub booked_online: bool,
 }
 
 /// Any subset of fields; a `status` change follows the lifecycle rules.

@@ -15,8 +15,9 @@ use crate::{
 statements! {
     SELECT_RESERVATION = concat!("select ", reservation_columns!(), " from reservations where id = $1");
     INSERT_RESERVATION = concat!(
-        "insert into reservations (restaurant_id, guest_name, party_size, status, reservation_time, contact_info, notes, assigned_table_id, guest_profile_id)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        "insert into reservations (restaurant_id, guest_name, party_size, status, reservation_time, contact_info, notes,
+             assigned_table_id, guest_profile_id, assigned_combination_id, booked_online)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          returning ", reservation_columns!()
     );
 }
@@ -116,6 +117,8 @@ pub async fn insert_reservation(
         .bind(new.notes.as_deref())
         .bind(new.assigned_table_id)
         .bind(guest_profile_id)
+        .bind(new.assigned_combination_id)
+        .bind(new.booked_online)
         .fetch_one(tx.conn())
         .await
         .map_err(on_constraint(GUEST_PROFILE_KEY, guest_profile_gone))

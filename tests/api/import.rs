@@ -41,6 +41,7 @@ insert into reservations (id, restaurant_id, guest_id, table_id, party_size, res
                           guest_phone, guest_email, status, created_at) values
     ('res-1', 'test-restaurant-1', null, 'table-1', 4, '2026-12-05 19:30', 'Cara Lee', null, 'cara@lee.test', 'confirmed', '2026-11-29 10:00'),
     ('res-2', 'test-restaurant-1', 'guest-2', null, 2, '2026-12-06 20:00', 'Bob Stone', null, null, 'cancelled', '2026-11-29 11:00'),
+    ('res-3', 'test-restaurant-1', null, 'table-1', 2, '2026-12-05 20:00', 'Dan Brook', null, null, 'runningLate', '2026-11-29 10:30'),
     ('res-b1', '7d9a3c1e-5b2f-4e8a-9c3d-1f2e3d4c5b6a', null, null, 2, '2026-12-07 12:00', 'Eve', null, null, 'runningLate', '2026-11-29 12:00');
 ";
 
@@ -223,6 +224,7 @@ async fn an_import_brings_the_floor_the_book_the_regulars_and_the_logins() {
         "converted from 800x600 pixels",
         "unknown status, imported available",
         "current guest is not seated there, imported free",
+        "its table was booked for an overlapping time, imported without a table",
     ] {
         assert!(
             pizza.notes.keys().any(|(_, r)| r.contains(reason)),
@@ -305,6 +307,12 @@ async fn an_import_brings_the_floor_the_book_the_regulars_and_the_logins() {
     // 19:30 zone-less in New York.
     assert_eq!(cara["reservationTime"], "2026-12-06T00:30:00Z");
     assert_eq!(cara["assignedTableId"], by_number(&floor, "1")["id"]);
+    // Booked on Cara's table half an hour into her turn: kept, without the table.
+    let dan = book
+        .iter()
+        .find(|r| r["guestName"] == "Dan Brook")
+        .expect("res-3");
+    assert_eq!(dan["assignedTableId"], Value::Null, "{dan}");
     let statuses: Vec<&str> = book.iter().filter_map(|r| r["status"].as_str()).collect();
     for status in ["finished", "noShow", "waitlist", "cancelled"] {
         assert!(statuses.contains(&status), "{status} in {statuses:?}");

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod auth;
+mod booking;
 mod browser;
 mod combinations;
 mod compat;
@@ -23,6 +24,7 @@ mod live;
 mod reservations;
 mod servers;
 mod service;
+mod shifts;
 mod staff;
 mod statements;
 mod tables;

@@ -10,6 +10,7 @@ use uuid::Uuid;
 use qtable::db::TenantTx;
 
 use crate::{
+    booking::{DINNER, at, next_week},
     compat_flows::realtime,
     helpers::{Account, Reply, TestApp, id},
 };
@@ -43,44 +44,9 @@ async fn two_tenants(app: &TestApp) -> (Account, Account) {
         let retried = app.post_table_with_key(owner, "k1", &spare).await;
         assert_eq!(retried.status, 201);
         host_stand_rows(app, owner, &table, &retried.body).await;
-        online_booking_rows(app, owner, &retried.body).await;
+        booking_rows(app, owner).await;
     }
     (a, b)
-}
-
-/// A row in each of online booking's tables: a booking with a time and a
-/// table makes its table block; the others are written behind the API,
-/// which has no routes for them yet.
-async fn online_booking_rows(app: &TestApp, owner: &Account, spare: &Value) {
-    let tomorrow = chrono::Utc::now() + chrono::Duration::days(1);
-    let booking = json!({"guestName": "Bo", "partySize": 2, "assignedTableId": id(spare),
-        "reservationTime": tomorrow.format("%Y-%m-%dT12:00:00Z").to_string()});
-    let booked = app.post_reservation(owner, &booking).await;
-    assert_eq!(booked.status, 201, "{}", booked.body);
-    let rows = [
-        "insert into shifts (restaurant_id, name, days_of_week, start_time, last_seating_time, end_time,
-             slot_minutes, covers_per_slot, online_covers_per_slot, min_notice_minutes, max_advance_days)
-         values ($1, 'Dinner', '{1,2,3,4,5,6,7}', '17:00', '21:00', '23:00', 15, 40, 20, 60, 60)",
-        "insert into closures (restaurant_id, day, reason) values ($1, '2026-12-25', 'Christmas')",
-        "insert into holds (restaurant_id, party_size, starts_at, ends_at, expires_at, table_ids)
-         values ($1, 2, now() + interval '2 days', now() + interval '2 days 90 minutes',
-                 now() + interval '5 minutes', array[$2])",
-        "insert into manage_tokens (reservation_id, restaurant_id, token_hash) values ($3, $1, sha256('link'))",
-    ];
-    let restaurant: Uuid = owner.restaurant_id.parse().unwrap();
-    let ids = [id(spare), id(&booked.body)].map(|i| Uuid::parse_str(i).unwrap());
-    // As the tenant: the pool may be a non-superuser owner, whom RLS binds.
-    let mut tx = TenantTx::begin(&app.db, restaurant).await.unwrap();
-    for row in rows {
-        sqlx::query(row)
-            .bind(restaurant)
-            .bind(ids[0])
-            .bind(ids[1])
-            .execute(tx.conn())
-            .await
-            .expect(row);
-    }
-    tx.commit().await.unwrap();
 }
 
 /// A row in each of the host-stand engine's tables (seatings come with the seating above).
@@ -92,6 +58,18 @@ async fn host_stand_rows(app: &TestApp, owner: &Account, table: &Value, spare: &
     let sections = json!([{"section": "Main Dining", "userId": owner.user_id}]);
     let assigned = app.put_server_assignments(owner, &sections).await;
     assert_eq!(assigned.status, 200, "{}", assigned.body);
+}
+
+/// A row in each of online booking's tables: a shift and a closure, a hold
+/// confirmed (with its manage token) and one still live, with their blocks.
+async fn booking_rows(app: &TestApp, owner: &Account) {
+    app.add_shift(owner, &DINNER).await;
+    app.add_closure(owner, next_week() + chrono::Duration::days(1))
+        .await;
+    let restaurant = app.get_restaurant(owner).await.expect_200();
+    let slug = restaurant["slug"].as_str().unwrap();
+    app.booked_online(slug, &at(next_week(), "19:00"), 2).await;
+    app.held(slug, &at(next_week(), "17:00"), 2).await;
 }
 
 /// B's token on A's restaurant: every helper called `by` it sends B's token
@@ -320,6 +298,16 @@ async fn every_endpoint(
         app.get_servers(by).await,
         app.get_seating_suggestions(by, 2).await,
         app.get_day_report(by, "2026-12-01").await,
+        app.get_shifts(by).await,
+        app.post_shift(
+            by,
+            &json!({"name": "X", "daysOfWeek": [1], "startTime": "09:00",
+            "lastSeatingTime": "10:00", "endTime": "11:00", "coversPerSlot": 1}),
+        )
+        .await,
+        app.get_closures(by, "").await,
+        app.post_closure(by, &json!({"date": "2027-01-01"})).await,
+        app.delete_closure(by, "2026-12-25").await,
     ];
     replies.extend(every_compat_endpoint(app, by, objects).await);
     replies

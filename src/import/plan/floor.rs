@@ -167,3 +167,40 @@ fn unseat(visit: &mut Visit, report: &mut RestaurantReport, reason: &str) {
     visit.status = "arrived";
     report.note(visit.entity, reason);
 }
+
+/// The turn the book assumes for a visit it blocks a table for: the
+/// default of a restaurant without turn times, which an import makes.
+const TURN_MINUTES: i64 = 90;
+
+/// Visits the book would have hold one table for overlapping turns (the
+/// Python service let a table be booked twice): the later ones keep their
+/// time and lose the table, so the book's guarantee holds and nothing else
+/// is lost.
+pub fn unbook_doubles(visits: &mut [Visit], report: &mut RestaurantReport) {
+    let blocks = |v: &Visit| {
+        matches!(
+            v.status,
+            "waitlist" | "confirmed" | "runningLate" | "arrived" | "partiallyArrived"
+        )
+    };
+    let mut booked: Vec<usize> = (0..visits.len())
+        .filter(|&i| blocks(&visits[i]) && visits[i].table.is_some())
+        .filter(|&i| visits[i].reservation_time.is_some())
+        .collect();
+    booked.sort_by_key(|&i| (visits[i].reservation_time, visits[i].id));
+    let mut free_from: HashMap<Uuid, chrono::DateTime<chrono::Utc>> = HashMap::new();
+    for i in booked {
+        let (Some(table), Some(at)) = (visits[i].table, visits[i].reservation_time) else {
+            continue;
+        };
+        if free_from.get(&table).is_some_and(|free| at < *free) {
+            visits[i].table = None;
+            report.note(
+                visits[i].entity,
+                "its table was booked for an overlapping time, imported without a table",
+            );
+        } else {
+            free_from.insert(table, at + chrono::Duration::minutes(TURN_MINUTES));
+        }
+    }
+}

@@ -161,6 +161,7 @@ pub fn build(
         visits.push(visit);
     }
     floor::seat(&mut tables, &rows.tables, &mut visits, &visit_ids, report);
+    floor::unbook_doubles(&mut visits, report);
     Plan {
         users,
         tables,

@@ -44,6 +44,11 @@ impl TestApp {
         self.send(self.by(Method::DELETE, by, rest)).await
     }
 
+    async fn delete_by_if_match(&self, by: &Account, rest: &str, etag: &HeaderValue) -> Reply {
+        let request = self.by(Method::DELETE, by, rest).header("if-match", etag);
+        self.send(request).await
+    }
+
     async fn post_auth(&self, path: &str, body: &Value) -> Reply {
         self.send(self.http.post(self.url(path)).json(body)).await
     }
@@ -188,8 +193,7 @@ impl TestApp {
         table_id: &str,
         etag: &HeaderValue,
     ) -> Reply {
-        let path = format!("/tables/{table_id}");
-        self.send(self.by(Method::DELETE, by, &path).header("if-match", etag))
+        self.delete_by_if_match(by, &format!("/tables/{table_id}"), etag)
             .await
     }
 }
@@ -389,6 +393,62 @@ impl TestApp {
             .unwrap()
             .to_owned();
         (status, kind, response.text().await.unwrap())
+    }
+}
+
+/// Online booking's settings: shifts and closures.
+impl TestApp {
+    pub async fn get_shifts(&self, by: &Account) -> Reply {
+        self.get_by(by, "/shifts").await
+    }
+
+    pub async fn post_shift(&self, by: &Account, body: &Value) -> Reply {
+        self.post_by(by, "/shifts", body).await
+    }
+
+    pub async fn get_shift(&self, by: &Account, shift_id: &str) -> Reply {
+        self.get_by(by, &format!("/shifts/{shift_id}")).await
+    }
+
+    pub async fn put_shift(&self, by: &Account, shift_id: &str, body: &Value) -> Reply {
+        self.put_by(by, &format!("/shifts/{shift_id}"), body).await
+    }
+
+    pub async fn put_shift_if_match(
+        &self,
+        by: &Account,
+        shift_id: &str,
+        etag: &HeaderValue,
+        body: &Value,
+    ) -> Reply {
+        self.put_by_if_match(by, &format!("/shifts/{shift_id}"), etag, body)
+            .await
+    }
+
+    pub async fn delete_shift(&self, by: &Account, shift_id: &str) -> Reply {
+        self.delete_by(by, &format!("/shifts/{shift_id}")).await
+    }
+
+    pub async fn delete_shift_if_match(
+        &self,
+        by: &Account,
+        shift_id: &str,
+        etag: &HeaderValue,
+    ) -> Reply {
+        self.delete_by_if_match(by, &format!("/shifts/{shift_id}"), etag)
+            .await
+    }
+
+    pub async fn get_closures(&self, by: &Account, query: &str) -> Reply {
+        self.get_by(by, &with_query("/closures", query)).await
+    }
+
+    pub async fn post_closure(&self, by: &Account, body: &Value) -> Reply {
+        self.post_by(by, "/closures", body).await
+    }
+
+    pub async fn delete_closure(&self, by: &Account, date: &str) -> Reply {
+        self.delete_by(by, &format!("/closures/{date}")).await
     }
 }
 

@@ -1,5 +1,6 @@
 //! `TestApp`: the real application on port 0 with its own database.
 
+mod booking;
 mod endpoints;
 mod json;
 pub mod postgres;
