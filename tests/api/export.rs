@@ -32,8 +32,9 @@ const CARRIED: &[&str] = &[
 /// A restaurant with something in every section of the export: staff of
 /// each role, tables, a combination, turn times, a server section, a shift
 /// and a closure, profiles with a history, a finished visit, a party seated
-/// now, a booking at a table, and one made online (with its manage link).
-async fn seeded(app: &TestApp) -> (Account, Account, Account) {
+/// now, a booking at a table, and one made online (its confirmation, with
+/// the guest's manage token, comes back last).
+async fn seeded(app: &TestApp) -> (Account, Account, Account, Value) {
     let (owner, manager, staff) = app.team().await;
     let a1 = app.create_table(&owner, "A1", 2).await;
     let a2 = app.create_table(&owner, "A2", 4).await;
@@ -73,8 +74,16 @@ async fn seeded(app: &TestApp) -> (Account, Account, Account) {
         .await;
     let restaurant = app.get_restaurant(&owner).await.expect_200();
     let slug = restaurant["slug"].as_str().unwrap();
-    app.booked_online(slug, &at(next_week(), "19:00"), 2).await;
-    (owner, manager, staff)
+    let online = app.booked_online(slug, &at(next_week(), "19:00"), 2).await;
+    (owner, manager, staff, online)
+}
+
+/// What the guest's link shows on `app`: 200 while its token is known there.
+async fn guest_link(app: &TestApp, online: &Value) -> u16 {
+    let reservation = online["reservationId"].as_str().unwrap();
+    let token = online["manageToken"].as_str().unwrap();
+    let own = app.own_booking(reqwest::Method::GET, reservation, token);
+    own.await.status
 }
 
 /// The rows of `table`, as JSON, in a stable order.
@@ -143,7 +152,7 @@ async fn parsed(reply_body: &[u8]) -> Export {
 #[tokio::test]
 async fn an_owners_export_moves_the_restaurant_and_set_password_lets_the_staff_back_in() {
     let here = TestApp::spawn().await;
-    let (owner, manager, staff) = seeded(&here).await;
+    let (owner, manager, staff, online) = seeded(&here).await;
     let there = TestApp::spawn().await;
 
     let response = here
@@ -175,8 +184,12 @@ async fn an_owners_export_moves_the_restaurant_and_set_password_lets_the_staff_b
 
     assert_eq!(loaded.without_password.len(), 3);
     assert_same_rows(&here.db, &there.db, &["password_hash"]).await;
-    let tokens = "manage_tokens";
-    assert_eq!(rows_of(&there.db, tokens, &[]).await, json!([]));
+    assert_eq!(guest_link(&here, &online).await, 200);
+    assert_eq!(
+        guest_link(&there, &online).await,
+        404,
+        "the link stays behind"
+    );
     assert_eq!(there.login(&owner.email, PASSWORD).await.status, 401);
     qtable::auth::set_password(
         &there.db,
@@ -221,7 +234,7 @@ async fn only_an_owner_exports() {
 #[tokio::test]
 async fn the_operators_export_carries_hashes_only_when_asked_and_then_everyone_signs_in() {
     let here = TestApp::spawn().await;
-    let (owner, manager, staff) = seeded(&here).await;
+    let (owner, manager, staff, online) = seeded(&here).await;
     let there = TestApp::spawn().await;
     let restaurant = owner.restaurant_id.parse().unwrap();
 
@@ -246,6 +259,7 @@ async fn the_operators_export_carries_hashes_only_when_asked_and_then_everyone_s
         rows_of(&here.db, tokens, &[]).await,
         rows_of(&there.db, tokens, &[]).await
     );
+    assert_eq!(guest_link(&there, &online).await, 200);
     for account in [&owner, &manager, &staff] {
         there.sign_in(&account.email, PASSWORD).await;
     }
@@ -254,7 +268,7 @@ async fn the_operators_export_carries_hashes_only_when_asked_and_then_everyone_s
 #[tokio::test]
 async fn a_deployment_that_has_the_restaurant_its_slug_or_a_staff_email_gets_nothing_written() {
     let here = TestApp::spawn().await;
-    let (owner, _, staff) = seeded(&here).await;
+    let (owner, _, staff, _) = seeded(&here).await;
     let there = TestApp::spawn().await;
     let already = there.register().await;
     sqlx::query("update users set email = $1 where id = $2::uuid")
@@ -339,7 +353,7 @@ fn text(bytes: &[u8]) -> String {
 #[tokio::test]
 async fn the_commands_export_import_and_set_a_password_on_real_databases() {
     let here = TestApp::spawn().await;
-    let (owner, manager, _) = seeded(&here).await;
+    let (owner, manager, _, _) = seeded(&here).await;
     let there = TestApp::spawn().await;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("move.json");
