@@ -78,6 +78,9 @@ pub(crate) use statements;
 
 statements! {
     BEGIN_REQUEST = "select app.begin_request($1, $2)";
+    /// Before any other statement of the transaction: every read after it
+    /// sees the database as it was at the first.
+    SNAPSHOT = "set transaction isolation level repeatable read, read only";
     REVOKE_USER_SESSIONS = "update sessions set revoked_at = now()
          where user_id = $1 and revoked_at is null and id is distinct from $2";
     APPLIED_MIGRATIONS = "select version from _sqlx_migrations where success";
@@ -315,7 +318,17 @@ pub struct TenantTx {
 impl TenantTx {
     /// For the paths that act before a session exists (register, login, refresh).
     pub async fn begin(pool: &PgPool, restaurant_id: Uuid) -> Result<Self, sqlx::Error> {
-        Ok(Self::open(pool, restaurant_id, None).await?.0)
+        Ok(Self::open(pool, restaurant_id, None, false).await?.0)
+    }
+
+    /// A read-only transaction whose reads are all one point in time
+    /// (repeatable read), for an export; with a session, as `begin_session`.
+    pub async fn begin_snapshot(
+        pool: &PgPool,
+        restaurant_id: Uuid,
+        session_id: Option<Uuid>,
+    ) -> Result<(Self, Option<StaffRole>), sqlx::Error> {
+        Self::open(pool, restaurant_id, session_id, true).await
     }
 
     /// For the public booking surface: the restaurant with this slug, found
@@ -368,7 +381,7 @@ impl TenantTx {
         restaurant_id: Uuid,
         session_id: Uuid,
     ) -> Result<(Self, Option<StaffRole>), sqlx::Error> {
-        Self::open(pool, restaurant_id, Some(session_id)).await
+        Self::open(pool, restaurant_id, Some(session_id), false).await
     }
 
     /// Nothing has happened yet when this fails, so a connection that died
@@ -377,9 +390,12 @@ impl TenantTx {
         pool: &PgPool,
         restaurant_id: Uuid,
         session_id: Option<Uuid>,
+        snapshot: bool,
     ) -> Result<(Self, Option<StaffRole>), sqlx::Error> {
-        match Self::try_open(pool, restaurant_id, session_id).await {
-            Err(sqlx::Error::Io(_)) => Self::try_open(pool, restaurant_id, session_id).await,
+        match Self::try_open(pool, restaurant_id, session_id, snapshot).await {
+            Err(sqlx::Error::Io(_)) => {
+                Self::try_open(pool, restaurant_id, session_id, snapshot).await
+            }
             other => other,
         }
     }
@@ -388,8 +404,12 @@ impl TenantTx {
         pool: &PgPool,
         restaurant_id: Uuid,
         session_id: Option<Uuid>,
+        snapshot: bool,
     ) -> Result<(Self, Option<StaffRole>), sqlx::Error> {
         let mut tx = pool.begin().await?;
+        if snapshot {
+            query(SNAPSHOT).execute(&mut *tx).await?;
+        }
         let role = query_scalar(BEGIN_REQUEST)
             .bind(restaurant_id)
             .bind(session_id)

@@ -4,7 +4,8 @@
 //! metrics, state), the domains above it, `floor` for what spans tables and
 //! reservations, `web` (the host stand's page), `compat` translating the
 //! app-as-it-grew's routes onto them, `import` (the operator's `qtable
-//! import`) over them all, and `startup` assembling it all.
+//! import`) and `export` (a restaurant's move) over them all, and `startup`
+//! assembling it all.
 
 // The bottom layer.
 pub mod config;
@@ -34,6 +35,8 @@ pub mod tables;
 // What spans domains.
 pub mod booking;
 pub mod compat;
+/// A restaurant's whole data out and back in: `GET …/export`, `qtable export`.
+pub mod export;
 pub mod floor;
 /// An operator tool over every domain: `qtable import`.
 pub mod import;

@@ -30,7 +30,7 @@ use crate::{
     config::{Config, CorsOrigins},
     docs,
     error::ApiError,
-    floor, guest_profiles, health,
+    export, floor, guest_profiles, health,
     http::{
         extract::MAX_BODY_BYTES,
         server::{self, ConnectionLimits},
@@ -144,6 +144,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(journal::router())
         .merge(live::router())
         .merge(compat::router())
+        .merge(export::router())
 }
 
 /// The OpenAPI document, as served at `/openapi.json`.

@@ -12,7 +12,7 @@ use crate::{
     error::{ApiError, ApiResult},
     event::Event,
     http::bearer_token,
-    role::ActingUser,
+    role::{ActingUser, StaffRole},
     state::AppState,
     tokens::Claims,
 };
@@ -52,12 +52,30 @@ impl AuthUser {
     /// is not the token's restaurant, 401 when the session has been revoked or
     /// the user deactivated or deleted.
     pub async fn open(&self, state: &AppState, restaurant_id: Uuid) -> ApiResult<Tenant> {
-        if restaurant_id != self.claims.rid {
-            return Err(ApiError::Forbidden(
+        self.check_restaurant(restaurant_id)?;
+        let opened = TenantTx::begin_session(&state.db, restaurant_id, self.claims.sid).await?;
+        self.enter(opened)
+    }
+
+    /// The same, as a read-only snapshot (`TenantTx::begin_snapshot`): an export.
+    pub async fn open_snapshot(&self, state: &AppState, restaurant_id: Uuid) -> ApiResult<Tenant> {
+        self.check_restaurant(restaurant_id)?;
+        let opened =
+            TenantTx::begin_snapshot(&state.db, restaurant_id, Some(self.claims.sid)).await?;
+        self.enter(opened)
+    }
+
+    fn check_restaurant(&self, restaurant_id: Uuid) -> ApiResult<()> {
+        if restaurant_id == self.claims.rid {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(
                 "this token belongs to another restaurant",
-            ));
+            ))
         }
-        let (tx, role) = TenantTx::begin_session(&state.db, restaurant_id, self.claims.sid).await?;
+    }
+
+    fn enter(&self, (tx, role): (TenantTx, Option<StaffRole>)) -> ApiResult<Tenant> {
         let role = role.ok_or(ApiError::Unauthorized("session ended; sign in again"))?;
         let actor = ActingUser {
             user_id: self.claims.sub,
@@ -139,6 +157,15 @@ impl Tenant {
     pub fn end_read(self) {
         debug_assert!(self.events.is_empty(), "a read recorded events");
         self.tx.end_read();
+    }
+
+    /// 403 unless the caller is an owner.
+    pub fn require_owner(&self) -> ApiResult<()> {
+        if self.actor.is_some_and(|a| a.role == StaffRole::Owner) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden("only an owner may do this"))
+        }
     }
 
     /// 403 unless the caller is an owner or a manager.

@@ -45,3 +45,25 @@ pub fn router() -> OpenApiRouter<AppState> {
         // This instance's count of failed sign-ins (see `throttle`).
         .layer(Extension(Arc::new(LoginThrottle::default())))
 }
+
+/// The operator's `qtable set-password`: gives the account with `email`
+/// (any restaurant) a new password and ends its sessions, as a password
+/// reset does. For staff whose restaurant moved without its hashes.
+pub async fn set_password(pool: &sqlx::PgPool, email: &str, new: String) -> anyhow::Result<()> {
+    crate::password::validate("password", &new).map_err(|_| {
+        anyhow::anyhow!(
+            "a password must be {} characters to {} bytes",
+            crate::password::MIN_PASSWORD_CHARS,
+            crate::password::MAX_PASSWORD_BYTES
+        )
+    })?;
+    let account = queries::find_login(pool, email)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no account has the email {email:?}"))?;
+    let hash = crate::password::hash(new).await?;
+    let mut tx = crate::db::TenantTx::begin(pool, account.restaurant_id).await?;
+    queries::update_password_hash(&mut tx, account.user_id, &hash).await?;
+    tx.revoke_user_sessions(account.user_id, None).await?;
+    tx.commit().await?;
+    Ok(())
+}

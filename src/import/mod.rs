@@ -17,6 +17,8 @@ use futures_util::{StreamExt, stream};
 use sqlx::PgPool;
 
 pub use report::Report;
+// The deferred guest history and summaries, which loading an export uses too.
+pub(crate) use queries::{defer_history, refresh_summaries};
 
 use progress::Progress;
 use report::Outcome;

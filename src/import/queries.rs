@@ -272,6 +272,11 @@ pub async fn refresh_history(tx: &mut TenantTx, profiles: &[Uuid]) -> sqlx::Resu
         .bind(profiles)
         .execute(tx.conn())
         .await?;
+    refresh_summaries(tx, profiles).await
+}
+
+/// The visits' copies of their profiles' summaries, once the history is true.
+pub async fn refresh_summaries(tx: &mut TenantTx, profiles: &[Uuid]) -> sqlx::Result<()> {
     db::query(REFRESH_SUMMARIES)
         .bind(profiles)
         .execute(tx.conn())

@@ -14,6 +14,7 @@ mod connections;
 mod day_report;
 mod docs;
 mod errors;
+mod export;
 mod guest_profiles;
 mod hardening;
 mod health;

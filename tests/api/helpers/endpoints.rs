@@ -500,3 +500,10 @@ impl TestApp {
             .await
     }
 }
+
+/// `/restaurants/{id}/export`.
+impl TestApp {
+    pub async fn get_export(&self, by: &Account) -> Reply {
+        self.get_by(by, "/export").await
+    }
+}
