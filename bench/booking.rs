@@ -98,17 +98,12 @@ pub fn http(
         &Load::GetTables.lua_request(),
         &targets,
     )?;
-    let (mut reads, mut floors) = (Vec::new(), Vec::new());
-    for _ in 0..runs {
-        reads.push(http_load::run(
-            &availability,
-            base_url,
-            CONNECTIONS,
-            seconds,
-        )?);
-        floors.push(http_load::run(&tables, base_url, CONNECTIONS, seconds)?);
-    }
-    Ok((reads, floors))
+    http_load::alternate(
+        (&availability, &tables),
+        base_url,
+        CONNECTIONS,
+        (runs, seconds),
+    )
 }
 
 /// What the race measured.

@@ -179,12 +179,7 @@ pub fn http(
         &Load::GetTables.lua_request(),
         &targets,
     )?;
-    let (mut quotes, mut reads) = (Vec::new(), Vec::new());
-    for _ in 0..runs {
-        quotes.push(http_load::run(&quote, base_url, CONNECTIONS, seconds)?);
-        reads.push(http_load::run(&tables, base_url, CONNECTIONS, seconds)?);
-    }
-    Ok((quotes, reads))
+    http_load::alternate((&quote, &tables), base_url, CONNECTIONS, (runs, seconds))
 }
 
 #[cfg(test)]

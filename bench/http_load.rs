@@ -199,6 +199,22 @@ function request()
     Ok(path)
 }
 
+/// Two scripts against `base_url`, run after run in turn (so the machine's
+/// drift hits both alike), `runs` times each.
+pub fn alternate(
+    (first, second): (&Path, &Path),
+    base_url: &str,
+    connections: u32,
+    (runs, seconds): (usize, u32),
+) -> anyhow::Result<(Vec<WrkRun>, Vec<WrkRun>)> {
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        ours.push(run(first, base_url, connections, seconds)?);
+        theirs.push(run(second, base_url, connections, seconds)?);
+    }
+    Ok((ours, theirs))
+}
+
 /// Runs wrk with `connections` for `seconds` against `base_url`.
 pub fn run(
     script: &Path,

@@ -88,16 +88,16 @@ create index table_blocks_restaurant_during_idx on table_blocks using gist (rest
 
 -- How long a party of this size keeps its table (the restaurant's turn
 -- times, else 90 minutes), as `floor::turn_times` reads them.
-create function app.turn_minutes(party integer) returns integer
+create function app.turn_minutes(restaurant uuid, party integer) returns integer
     language sql stable
     as $$
         select coalesce(
             (select (band ->> 'minutes')::integer
              from turn_times t, jsonb_array_elements(t.by_party_size) band
-             where party <= (band ->> 'maxPartySize')::integer
+             where t.restaurant_id = restaurant and party <= (band ->> 'maxPartySize')::integer
              order by (band ->> 'maxPartySize')::integer
              limit 1),
-            (select default_minutes from turn_times),
+            (select default_minutes from turn_times t where t.restaurant_id = restaurant),
             90)
     $$;
 
@@ -147,7 +147,7 @@ begin
         insert into table_blocks (restaurant_id, table_id, during, live, reservation_id)
         select new.restaurant_id, member,
                tstzrange(new.reservation_time,
-                         new.reservation_time + make_interval(mins => app.turn_minutes(new.party_size))),
+                         new.reservation_time + make_interval(mins => app.turn_minutes(new.restaurant_id, new.party_size))),
                tstzrange(now(), null),
                new.id
         from unnest(coalesce(
@@ -165,15 +165,11 @@ create trigger reservations_table_blocks
 -- Blocks for the reservations already booked.
 alter table reservations no force row level security;
 alter table table_combinations no force row level security;
+alter table turn_times no force row level security;
 insert into table_blocks (restaurant_id, table_id, during, live, reservation_id)
 select r.restaurant_id, member,
-       tstzrange(r.reservation_time, r.reservation_time + make_interval(mins => coalesce(
-           (select (band ->> 'minutes')::integer
-            from turn_times t, jsonb_array_elements(t.by_party_size) band
-            where t.restaurant_id = r.restaurant_id and r.party_size <= (band ->> 'maxPartySize')::integer
-            order by (band ->> 'maxPartySize')::integer limit 1),
-           (select default_minutes from turn_times t where t.restaurant_id = r.restaurant_id),
-           90))),
+       tstzrange(r.reservation_time,
+                 r.reservation_time + make_interval(mins => app.turn_minutes(r.restaurant_id, r.party_size))),
        tstzrange(now(), null),
        r.id
 from reservations r,
@@ -186,6 +182,7 @@ where r.reservation_time is not null and r.assigned_table_id is not null
 on conflict do nothing;
 alter table reservations force row level security;
 alter table table_combinations force row level security;
+alter table turn_times force row level security;
 
 select app.isolate_tenant_table('shifts');
 select app.isolate_tenant_table('closures');
